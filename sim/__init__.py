@@ -1,0 +1,28 @@
+"""Agent-based influence diffusion: topic-specific trust, fading relationships, threshold
+adoption, and seeding strategies compared on the same random draws.
+
+Importing ``sim`` runs nothing; the public API is re-exported here.
+"""
+
+from sim.api import build, run
+from sim.config import Dynamics, Population, Scenario, Seeds
+from sim.engine import Simulation
+from sim.network import Network
+from sim.results import Results
+from sim.scenario import ScenarioError, load_scenario
+from sim.version import __version__
+
+__all__ = [
+    "Dynamics",
+    "Network",
+    "Population",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "Seeds",
+    "Simulation",
+    "__version__",
+    "build",
+    "load_scenario",
+    "run",
+]

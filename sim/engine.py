@@ -1,0 +1,177 @@
+"""The engine: turns a network, a population, dynamics and a seed schedule into kernel arrays,
+runs replications, and hands back raw per-step arrays for :mod:`sim.results` to tabulate.
+
+No Numba here beyond calling the kernels; no YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import Dynamics
+from sim.dtypes import ACCUM, COUNT, EDGE, KEY, NODE, STEP, VALUE
+from sim.kernels import diffusion as kernel
+from sim.network import Network
+from sim.population import AgentArrays
+from sim.seeding import SeedSchedule
+
+
+@dataclass(frozen=True, eq=False)
+class RawRun:
+    """Kernel output for a batch of replications.
+
+    step_stats : int64 (R, steps, 5) with columns ``kernel.STEP_STAT_NAMES``.
+    by_origin : int64 (R, G + 1) adoptions attributed to each seed (last column: no seed).
+    by_community : int64 (R, C) adoptions per community.
+    """
+
+    replications: np.ndarray
+    step_stats: np.ndarray
+    by_origin: np.ndarray
+    by_community: np.ndarray
+
+
+class Simulation:
+    """One network, population, dynamics and seed schedule, ready to run many replications.
+
+    Building a Simulation allocates the kernel state once (O(N + E)); every replication after
+    that touches only what its cascade reaches.
+
+    Parameters
+    ----------
+    network, agents, dynamics, schedule
+        The model's inputs (see :mod:`sim.config`).
+    steps : int
+        Days per replication.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        agents: AgentArrays,
+        dynamics: Dynamics,
+        schedule: SeedSchedule,
+        steps: int,
+    ) -> None:
+        if agents.n_agents != network.n_nodes:
+            raise ValueError(
+                f"population has {agents.n_agents} agents but the network has {network.n_nodes}"
+            )
+        if schedule.nodes.size and (schedule.nodes.max() >= network.n_nodes):
+            raise ValueError("a seed is not an agent of the network")
+        self.network = network
+        self.agents = agents
+        self.dynamics = dynamics
+        self.schedule = schedule
+        self.steps = int(steps)
+        self.topic = agents.topic_index(dynamics.topic)
+        self._graph = kernel.Graph(network.indptr, network.indices, network.tie_values())
+        self._agents = self._agent_arrays()
+        self._params = self._param_tuple()
+        self._schedule = kernel.Schedule(schedule.nodes, schedule.steps, schedule.origin)
+        self.state = allocate_state(network.n_nodes, network.n_edges, self.steps, schedule.nodes.size)
+        copy_ties(self._graph, self.state)
+        self.n_communities = max(network.n_communities, 1)
+
+    def _agent_arrays(self) -> kernel.Agents:
+        network, agents, c = self.network, self.agents, self.topic
+        expertise = np.ascontiguousarray(agents.expertise[:, c])
+        interest = np.ascontiguousarray(agents.interest[:, c])
+        sources = network.edge_sources()
+        incoming = np.bincount(
+            network.indices,
+            weights=network.tie_values() * expertise[sources],
+            minlength=network.n_nodes,
+        )
+        norm = (incoming * interest).astype(ACCUM)
+        community = (
+            network.community if network.community is not None else np.zeros(network.n_nodes, NODE)
+        )
+        is_seed = np.zeros(network.n_nodes, dtype=np.bool_)
+        is_seed[self.schedule.seeds] = True
+        return kernel.Agents(
+            expertise,
+            interest,
+            agents.threshold.astype(ACCUM),
+            agents.min_sources.astype(np.int32),
+            agents.activity.astype(VALUE),
+            agents.attention.astype(VALUE),
+            norm,
+            community,
+            is_seed,
+        )
+
+    def _param_tuple(self) -> kernel.Params:
+        d = self.dynamics
+        return kernel.Params(
+            kernel.RULE_CODES[d.rule],
+            self.steps,
+            self.steps if d.active_steps is None else d.active_steps,
+            0.0 if d.tie_half_life is None else 1.0 / d.tie_half_life,
+            float(d.reinforcement),
+            0.0 if d.memory_half_life is None else 1.0 / d.memory_half_life,
+            float(d.external_p),
+            float(d.bass_q),
+            float(d.sponsored_weight),
+        )
+
+    def run(self, keys: np.ndarray, replications: np.ndarray | None = None) -> RawRun:
+        """Run one replication per key (uint64) and return the raw arrays.
+
+        ``replications`` labels the rows (defaults to 0..R-1). The agents' final state of the
+        last replication stays in :attr:`state` for inspection.
+        """
+        keys = np.ascontiguousarray(keys, dtype=KEY)
+        n_reps = keys.size
+        step_stats = np.zeros((n_reps, self.steps, kernel.N_STEP_STATS), dtype=COUNT)
+        by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
+        by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
+        kernel.reset(self._graph, self.state)
+        kernel.run_batch(
+            keys,
+            self._graph,
+            self._agents,
+            self._params,
+            self._schedule,
+            self.state,
+            step_stats,
+            by_origin,
+            by_community,
+            True,
+        )
+        labels = np.arange(n_reps) if replications is None else np.asarray(replications)
+        return RawRun(labels, step_stats, by_origin, by_community)
+
+
+def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kernel.State:
+    """Fresh kernel state for a network of the given size (see ``kernel.State``)."""
+    return kernel.State(
+        adopt_time=np.full(n_nodes, -1, dtype=STEP),
+        first_seen=np.full(n_nodes, -1, dtype=STEP),
+        origin=np.full(n_nodes, -1, dtype=NODE),
+        influence=np.zeros(n_nodes, dtype=ACCUM),
+        influence_time=np.zeros(n_nodes, dtype=STEP),
+        n_sources=np.zeros(n_nodes, dtype=np.int32),
+        check_stamp=np.full(n_nodes, -1, dtype=STEP),
+        touched=np.zeros(n_nodes, dtype=np.bool_),
+        has_posted=np.zeros(n_nodes, dtype=np.bool_),
+        candidate=np.zeros(n_nodes, dtype=np.bool_),
+        tie=np.empty(n_edges, dtype=VALUE),
+        tie_time=np.zeros(n_edges, dtype=STEP),
+        edge_seen=np.zeros(n_edges, dtype=np.bool_),
+        adoption_order=np.zeros(n_nodes, dtype=NODE),
+        adopted_before=np.zeros(steps + 1, dtype=EDGE),
+        touched_list=np.zeros(n_nodes, dtype=NODE),
+        check_list=np.zeros(n_nodes, dtype=NODE),
+        candidate_list=np.zeros(n_nodes, dtype=NODE),
+        post_nodes=np.zeros(n_nodes + n_posts, dtype=NODE),
+        post_weight=np.zeros(n_nodes + n_posts, dtype=VALUE),
+        counters=np.zeros(kernel.N_COUNTERS, dtype=np.int64),
+    )
+
+
+def copy_ties(graph: kernel.Graph, state: kernel.State) -> None:
+    """Start every tie at its initial strength."""
+    np.copyto(state.tie, graph.tie0)

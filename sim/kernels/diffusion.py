@@ -1,0 +1,420 @@
+"""The diffusion kernel: one family of adoption rules over CSR arrays.
+
+This module imports only numpy and numba. It sees arrays (grouped in named tuples) and writes
+into arrays its caller allocated; checking, seeding and tables happen in :mod:`sim.engine`.
+
+Order of one step ``t`` (synchronous: an agent that adopts on day ``t`` posts from ``t + 1``)
+----------------------------------------------------------------------------------------------
+1. **post** - the scheduled seed posts of day ``t`` (certain, weight ``sponsored_weight``; a
+   seed that has not adopted yet adopts now), then every organic adopter inside its active
+   period (adopted on days ``t - active_steps .. t - 1``, not a seed) with probability
+   ``activity[i]`` (weight 1).
+2. **expose** - each post of ``i`` reaches each follower ``j`` with probability
+   ``attention[i]``. A seen post brings the tie up to date (**decay**, lazily: the stored value
+   times ``2 ** (-(t - tie_time) / tie_half_life)``), uses it, then reinforces it
+   (``min(1, tie + reinforcement)``, time stamp ``t``). Trust is
+   ``tie * expertise[i] * interest[j]``. For a non-adopter ``j`` the exposure marks it aware
+   (and attributes it to the poster's origin on the first exposure), counts a distinct source on
+   the edge's first exposure, and feeds the rule:
+
+   - ``threshold``: every seen post adds ``trust * weight`` to the influence (which fades with
+     ``memory_half_life``);
+   - ``fractional`` and ``bass``: the first exposure on each edge adds ``trust * weight``;
+   - ``cascade``: the first exposure on each edge converts with probability ``trust * weight``.
+3. **adopt** - ``threshold``: influence >= threshold and distinct sources >= min_sources;
+   ``fractional``: influence >= threshold * norm (norm = the trust the agent places in all the
+   accounts it follows) and distinct sources >= min_sources; ``bass``: each agent with influence
+   adopts with probability ``q * influence / norm`` (combined with ``p`` below into the exact
+   hazard ``p + q * fraction``). Then external influence: every non-adopter adopts with
+   probability ``external_p`` per step (Bass's ``p``, advertising), for every rule.
+4. **record** - posts, edges touched, exposures, newly aware and new adopters of the day.
+
+A step visits only the posters' edges, the agents those edges reach, the Bass candidates and
+the external events, so its cost grows with the edges touched, not with the number of agents.
+After a replication only the agents and edges it touched are reset.
+
+Random draws come from :mod:`sim.kernels.counter_rng`, keyed by ``(key, stream, day, index)``.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from sim.kernels.counter_rng import (
+    STREAM_ATTENTION,
+    STREAM_BASS,
+    STREAM_CASCADE,
+    STREAM_EXTERNAL,
+    STREAM_POST,
+    stream_base,
+    uniform,
+)
+
+THRESHOLD = 0
+FRACTIONAL = 1
+CASCADE = 2
+BASS = 3
+RULE_CODES = {"threshold": THRESHOLD, "fractional": FRACTIONAL, "cascade": CASCADE, "bass": BASS}
+
+# Columns of the per-step statistics array.
+POSTS = 0
+EDGES_TOUCHED = 1
+EXPOSURES = 2
+NEW_AWARE = 3
+NEW_ADOPTERS = 4
+N_STEP_STATS = 5
+STEP_STAT_NAMES = ("posts", "edges_touched", "exposures", "new_aware", "new_adopters")
+
+# Slots of State.counters.
+N_ADOPTED = 0
+SEED_CURSOR = 1
+N_TOUCHED = 2
+N_CANDIDATES = 3
+N_CHECKS = 4
+N_COUNTERS = 5
+
+Graph = namedtuple("Graph", ["indptr", "indices", "tie0"])
+Graph.__doc__ = """CSR by source. indptr int64 (N+1); indices int32 (E) followers; tie0 float32 (E)."""
+
+Agents = namedtuple(
+    "Agents",
+    [
+        "expertise",
+        "interest",
+        "threshold",
+        "min_sources",
+        "activity",
+        "attention",
+        "norm",
+        "community",
+        "is_seed",
+    ],
+)
+Agents.__doc__ = """Per-agent inputs, all shape (N,).
+
+expertise, interest : float32, credibility and relevance on the campaign topic, 0..1.
+threshold : float64, rule threshold. min_sources : int32, distinct sources needed.
+activity : float32, chance to post per active day. attention : float32, chance that a follower
+sees one post of this agent. norm : float64, total trust an agent places in all it follows
+(the denominator of ``fractional`` and ``bass``). community : int32, 0..C-1.
+is_seed : bool, agents whose posts are scheduled (they do not post organically).
+"""
+
+Params = namedtuple(
+    "Params",
+    [
+        "rule",
+        "steps",
+        "active_steps",
+        "inv_tie_half_life",
+        "reinforcement",
+        "inv_memory_half_life",
+        "external_p",
+        "bass_q",
+        "sponsored_weight",
+    ],
+)
+Params.__doc__ = """Scalars: rule code (int), steps (int), active_steps (int), 1/tie half-life
+(0 = no decay), tie reinforcement per seen post, 1/memory half-life (0 = no fading),
+external adoption probability per step, Bass q, weight of sponsored seed posts."""
+
+Schedule = namedtuple("Schedule", ["nodes", "steps", "origin"])
+Schedule.__doc__ = """Seed posts sorted by step: nodes int32 (S), steps int32 (S), origin int32 (S)
+(the attribution id of each post's seed, 0..G-1)."""
+
+State = namedtuple(
+    "State",
+    [
+        "adopt_time",
+        "first_seen",
+        "origin",
+        "influence",
+        "influence_time",
+        "n_sources",
+        "check_stamp",
+        "touched",
+        "has_posted",
+        "candidate",
+        "tie",
+        "tie_time",
+        "edge_seen",
+        "adoption_order",
+        "adopted_before",
+        "touched_list",
+        "check_list",
+        "candidate_list",
+        "post_nodes",
+        "post_weight",
+        "counters",
+    ],
+)
+State.__doc__ = """Mutable state of one replication (see :func:`sim.engine.allocate_state`).
+
+Per agent (N): adopt_time int32 (-1 never), first_seen int32, origin int32 (-1 none),
+influence float64, influence_time int32, n_sources int32, check_stamp int32, touched bool,
+has_posted bool, candidate bool. Per edge (E): tie float32, tie_time int32, edge_seen bool.
+Work lists: adoption_order int32 (N), adopted_before int64 (steps + 1), touched_list int32 (N),
+check_list int32 (N), candidate_list int32 (N), post_nodes int32 (N + S), post_weight float32
+(N + S), counters int64 (N_COUNTERS).
+"""
+
+
+@njit(cache=True, inline="always")
+def _touch(state, j):
+    if not state.touched[j]:
+        state.touched[j] = True
+        state.touched_list[state.counters[N_TOUCHED]] = j
+        state.counters[N_TOUCHED] += 1
+
+
+@njit(cache=True, inline="always")
+def _adopt(state, j, t, stats):
+    _touch(state, j)
+    if state.first_seen[j] < 0:
+        state.first_seen[j] = t
+        stats[NEW_AWARE] += 1
+    state.adopt_time[j] = t
+    state.adoption_order[state.counters[N_ADOPTED]] = j
+    state.counters[N_ADOPTED] += 1
+    stats[NEW_ADOPTERS] += 1
+
+
+@njit(cache=True, inline="always")
+def _earlier_origin(a, b):
+    """The lower seed index of two origins, where -1 (no seed) ranks last."""
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    return min(a, b)
+
+
+@njit(cache=True)
+def _collect_posts(t, key, agents, params, schedule, state, stats):
+    """Phase 1: fill the post buffer for day ``t``; returns the number of posts."""
+    n_posts = 0
+    cursor = state.counters[SEED_CURSOR]
+    while cursor < schedule.nodes.size and schedule.steps[cursor] == t:
+        i = schedule.nodes[cursor]
+        if state.adopt_time[i] < 0:
+            state.origin[i] = schedule.origin[cursor]
+            _adopt(state, i, t, stats)
+        state.post_nodes[n_posts] = i
+        state.post_weight[n_posts] = params.sponsored_weight
+        n_posts += 1
+        cursor += 1
+    state.counters[SEED_CURSOR] = cursor
+
+    lo = state.adopted_before[max(t - params.active_steps, 0)]
+    hi = state.adopted_before[t]
+    post_base = stream_base(key, STREAM_POST, t)
+    for k in range(lo, hi):
+        i = state.adoption_order[k]
+        if agents.is_seed[i]:
+            continue
+        activity = agents.activity[i]
+        if activity < 1.0 and uniform(post_base, i) >= activity:
+            continue
+        state.post_nodes[n_posts] = i
+        state.post_weight[n_posts] = 1.0
+        n_posts += 1
+    return n_posts
+
+
+@njit(cache=True)
+def _expose(t, key, n_posts, graph, agents, params, state, stats):
+    """Phase 2: push every post along its poster's follower edges."""
+    rule = params.rule
+    attention_base = stream_base(key, STREAM_ATTENTION, t)
+    cascade_base = stream_base(key, STREAM_CASCADE, 0)
+    decays_ties = params.inv_tie_half_life > 0.0
+    updates_ties = decays_ties or params.reinforcement > 0.0
+    for p in range(n_posts):
+        i = state.post_nodes[p]
+        weight = state.post_weight[p]
+        state.has_posted[i] = True
+        attention = agents.attention[i]
+        source_origin = state.origin[i]
+        source_expertise = agents.expertise[i]
+        start, stop = graph.indptr[i], graph.indptr[i + 1]
+        stats[EDGES_TOUCHED] += stop - start
+        for e in range(start, stop):
+            if attention < 1.0 and uniform(attention_base, e) >= attention:
+                continue
+            j = graph.indices[e]
+            stats[EXPOSURES] += 1
+            first = not state.edge_seen[e]
+            if first:
+                state.edge_seen[e] = True
+            tie = state.tie[e] if updates_ties else graph.tie0[e]
+            if decays_ties:
+                tie *= np.exp2(-(t - state.tie_time[e]) * params.inv_tie_half_life)
+            if updates_ties:
+                state.tie[e] = min(1.0, tie + params.reinforcement)
+                state.tie_time[e] = t
+            if state.first_seen[j] == t and not (agents.is_seed[j] and state.adopt_time[j] >= 0):
+                # Cascades arriving on the same first day: the lowest seed index wins, so the
+                # attribution does not depend on the order in which posts are processed.
+                state.origin[j] = _earlier_origin(state.origin[j], source_origin)
+            if state.adopt_time[j] >= 0:
+                continue
+            _touch(state, j)
+            if state.first_seen[j] < 0:
+                state.first_seen[j] = t
+                state.origin[j] = source_origin
+                stats[NEW_AWARE] += 1
+            if first:
+                state.n_sources[j] += 1
+            dose = tie * source_expertise * agents.interest[j] * weight
+            if rule == CASCADE:
+                if first and uniform(cascade_base, e) < dose:
+                    _adopt(state, j, t, stats)
+                continue
+            if rule != THRESHOLD and not first:
+                continue
+            elapsed = t - state.influence_time[j]
+            if elapsed > 0 and params.inv_memory_half_life > 0.0:
+                state.influence[j] *= np.exp2(-elapsed * params.inv_memory_half_life)
+            state.influence[j] += dose
+            state.influence_time[j] = t
+            if rule == BASS:
+                if not state.candidate[j]:
+                    state.candidate[j] = True
+                    state.candidate_list[state.counters[N_CANDIDATES]] = j
+                    state.counters[N_CANDIDATES] += 1
+            elif state.check_stamp[j] != t:
+                state.check_stamp[j] = t
+                state.check_list[state.counters[N_CHECKS]] = j
+                state.counters[N_CHECKS] += 1
+
+
+@njit(cache=True)
+def _adopt_phase(t, key, agents, params, state, stats):
+    """Phase 3: rule-specific adoption of the agents reached today, then external influence."""
+    rule = params.rule
+    if rule == THRESHOLD or rule == FRACTIONAL:
+        for k in range(state.counters[N_CHECKS]):
+            j = state.check_list[k]
+            if state.adopt_time[j] >= 0 or state.n_sources[j] < agents.min_sources[j]:
+                continue
+            level = agents.threshold[j]
+            if rule == FRACTIONAL:
+                if agents.norm[j] <= 0.0:
+                    continue
+                level *= agents.norm[j]
+            # A relative tolerance absorbs float rounding when a fraction equals its threshold.
+            if state.influence[j] >= level - 1e-9 * abs(level):
+                _adopt(state, j, t, stats)
+        state.counters[N_CHECKS] = 0
+    elif rule == BASS:
+        p = params.external_p
+        scale = params.bass_q / (1.0 - p) if p < 1.0 else 0.0
+        base = stream_base(key, STREAM_BASS, t)
+        kept = 0
+        for k in range(state.counters[N_CANDIDATES]):
+            j = state.candidate_list[k]
+            if state.adopt_time[j] >= 0:
+                continue
+            elapsed = t - state.influence_time[j]
+            if elapsed > 0 and params.inv_memory_half_life > 0.0:
+                state.influence[j] *= np.exp2(-elapsed * params.inv_memory_half_life)
+                state.influence_time[j] = t
+            if agents.norm[j] > 0.0 and uniform(base, j) < scale * state.influence[j] / agents.norm[j]:
+                _adopt(state, j, t, stats)
+            else:
+                state.candidate_list[kept] = j
+                kept += 1
+        state.counters[N_CANDIDATES] = kept
+    _external(t, key, agents, params, state, stats)
+
+
+@njit(cache=True)
+def _external(t, key, agents, params, state, stats):
+    """Every non-adopter adopts with probability ``external_p`` today.
+
+    Visits only the agents whose draw falls below ``p`` by skipping geometric gaps, so the cost
+    is about ``p * N`` per step. The gaps depend only on the key and the day (common random
+    numbers): the same agents are hit whatever the seeds.
+    """
+    p = params.external_p
+    if p <= 0.0:
+        return
+    n = agents.threshold.size
+    if p >= 1.0:
+        for j in range(n):
+            if state.adopt_time[j] < 0:
+                _adopt(state, j, t, stats)
+        return
+    base = stream_base(key, STREAM_EXTERNAL, t)
+    log_miss = np.log1p(-p)
+    j = -1
+    k = 0
+    while True:
+        j += 1 + int(np.log1p(-uniform(base, k)) / log_miss)
+        k += 1
+        if j >= n:
+            break
+        if state.adopt_time[j] < 0:
+            _adopt(state, j, t, stats)
+
+
+@njit(cache=True)
+def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
+    """Run day ``t`` of one replication (post, expose with lazy decay, adopt, record).
+
+    ``stats`` is the int64 row (N_STEP_STATS,) of this day; ``by_origin`` (G + 1,) and
+    ``by_community`` (C,) accumulate adoptions by seed of origin (last slot: none) and by
+    community over the replication.
+    """
+    state.adopted_before[t] = state.counters[N_ADOPTED]
+    n_posts = _collect_posts(t, key, agents, params, schedule, state, stats)
+    stats[POSTS] += n_posts
+    _expose(t, key, n_posts, graph, agents, params, state, stats)
+    _adopt_phase(t, key, agents, params, state, stats)
+    state.adopted_before[t + 1] = state.counters[N_ADOPTED]
+    for k in range(state.adopted_before[t], state.adopted_before[t + 1]):
+        j = state.adoption_order[k]
+        origin = state.origin[j]
+        by_origin[origin if origin >= 0 else by_origin.size - 1] += 1
+        by_community[agents.community[j]] += 1
+
+
+@njit(cache=True)
+def reset(graph, state):
+    """Return the state to "nothing happened", visiting only what the replication touched."""
+    for k in range(state.counters[N_TOUCHED]):
+        j = state.touched_list[k]
+        if state.has_posted[j]:
+            for e in range(graph.indptr[j], graph.indptr[j + 1]):
+                state.edge_seen[e] = False
+                state.tie[e] = graph.tie0[e]
+                state.tie_time[e] = 0
+            state.has_posted[j] = False
+        state.adopt_time[j] = -1
+        state.first_seen[j] = -1
+        state.origin[j] = -1
+        state.influence[j] = 0.0
+        state.influence_time[j] = 0
+        state.n_sources[j] = 0
+        state.check_stamp[j] = -1
+        state.candidate[j] = False
+        state.touched[j] = False
+    state.counters[:] = 0
+
+
+@njit(cache=True)
+def run_batch(keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last):
+    """Run one replication per key, ``params.steps`` days each.
+
+    keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
+    by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
+    reset); it is reset after each replication, except after the last when ``keep_last`` is
+    true, so the caller can read the agents' final state.
+    """
+    n_reps = keys.size
+    for r in range(n_reps):
+        for t in range(params.steps):
+            advance(t, keys[r], graph, agents, params, schedule, state, step_stats[r, t], by_origin[r], by_community[r])
+        if r < n_reps - 1 or not keep_last:
+            reset(graph, state)

@@ -1,0 +1,175 @@
+"""Tidy result tables built from the kernel's raw arrays.
+
+One schema, snake_case columns, fixed here:
+
+- ``steps``: one row per (strategy, replication, step) with the day's ``posts``,
+  ``edges_touched``, ``exposures``, ``new_aware``, ``new_adopters`` and the running totals
+  ``aware`` and ``adopters``.
+- ``replications``: one row per (strategy, replication): ``seeds``, ``final_adopters`` (seeds
+  included), ``organic_adopters`` (final adopters who were not seeds), ``reach`` (agents who
+  saw at least one post, adopters included), ``time_to_half`` (first day by which half of the
+  final adopters had adopted; NaN when nobody did), and the run's totals.
+- ``attribution``: one row per (strategy, replication, seed): adoptions whose first exposure
+  came down that seed's cascade (``seed`` = -1 for adopters reached by no seed).
+- ``communities``: one row per (strategy, replication, community): adoptions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.kernels.diffusion import NEW_ADOPTERS, NEW_AWARE, STEP_STAT_NAMES
+
+STEP_COLUMNS = ("strategy", "replication", "step", *STEP_STAT_NAMES, "aware", "adopters")
+REPLICATION_COLUMNS = (
+    "strategy",
+    "replication",
+    "seeds",
+    "final_adopters",
+    "organic_adopters",
+    "reach",
+    "time_to_half",
+    "posts",
+    "exposures",
+    "edges_touched",
+)
+
+
+@dataclass
+class Results:
+    """Tables from one or more runs, and what produced them."""
+
+    steps: pd.DataFrame
+    replications: pd.DataFrame
+    attribution: pd.DataFrame
+    communities: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def concat(cls, parts: list[Results], meta: dict | None = None) -> Results:
+        """Stack the tables of several runs (e.g. one per strategy)."""
+        return cls(
+            *(pd.concat([getattr(p, name) for p in parts], ignore_index=True) for name in _TABLES),
+            meta=meta if meta is not None else (parts[0].meta if parts else {}),
+        )
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Per strategy: mean, standard deviation and normal-theory interval of the outcomes."""
+        return summarise(self.replications, confidence)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write every table as Parquet and CSV, the summary and ``meta`` as JSON."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in _TABLES:
+            table = getattr(self, name)
+            table.to_parquet(out / f"{name}.parquet", index=False)
+            table.to_csv(out / f"{name}.csv", index=False)
+        summary = self.summary()
+        payload = {"meta": self.meta, "summary": summary.to_dict(orient="records")}
+        (out / "summary.json").write_text(json.dumps(payload, indent=2, default=_jsonable))
+        return out
+
+
+_TABLES = ("steps", "replications", "attribution", "communities")
+
+
+def tabulate(
+    strategy: str,
+    replications: np.ndarray,
+    step_stats: np.ndarray,
+    by_origin: np.ndarray,
+    by_community: np.ndarray,
+    seed_labels: np.ndarray,
+) -> Results:
+    """Turn raw kernel arrays (see :class:`sim.engine.RawRun`) into tidy tables."""
+    n_reps, n_steps, _ = step_stats.shape
+    reps = np.asarray(replications, dtype=np.int64)
+    cumulative = np.cumsum(step_stats, axis=1)
+    steps = pd.DataFrame(
+        {
+            "strategy": pd.Categorical([strategy] * (n_reps * n_steps)),
+            "replication": np.repeat(reps, n_steps),
+            "step": np.tile(np.arange(n_steps, dtype=np.int64), n_reps),
+            **{name: step_stats[:, :, k].ravel() for k, name in enumerate(STEP_STAT_NAMES)},
+            "aware": cumulative[:, :, NEW_AWARE].ravel(),
+            "adopters": cumulative[:, :, NEW_ADOPTERS].ravel(),
+        }
+    )
+    adopters = cumulative[:, :, NEW_ADOPTERS]
+    final = adopters[:, -1] if n_steps else np.zeros(n_reps, np.int64)
+    reached_half = adopters >= (final[:, None] + 1) // 2
+    time_to_half = np.where(final > 0, reached_half.argmax(axis=1), np.nan)
+    totals = step_stats.sum(axis=1)
+    n_seeds = seed_labels.size
+    seeds_adopted = by_origin[:, :n_seeds].astype(bool).sum(axis=1) if n_seeds else 0
+    replications_table = pd.DataFrame(
+        {
+            "strategy": pd.Categorical([strategy] * n_reps),
+            "replication": reps,
+            "seeds": np.full(n_reps, n_seeds, dtype=np.int64),
+            "final_adopters": final,
+            "organic_adopters": final - np.minimum(seeds_adopted, final),
+            "reach": cumulative[:, -1, NEW_AWARE] if n_steps else 0,
+            "time_to_half": time_to_half,
+            **{
+                name: totals[:, STEP_STAT_NAMES.index(name)]
+                for name in ("posts", "exposures", "edges_touched")
+            },
+        }
+    )
+    origin_labels = np.append(np.asarray(seed_labels, dtype=np.int64), -1)
+    attribution = pd.DataFrame(
+        {
+            "strategy": pd.Categorical([strategy] * by_origin.size),
+            "replication": np.repeat(reps, origin_labels.size),
+            "seed": np.tile(origin_labels, n_reps),
+            "adopters": by_origin.ravel(),
+        }
+    )
+    n_comm = by_community.shape[1]
+    communities = pd.DataFrame(
+        {
+            "strategy": pd.Categorical([strategy] * by_community.size),
+            "replication": np.repeat(reps, n_comm),
+            "community": np.tile(np.arange(n_comm, dtype=np.int64), n_reps),
+            "adopters": by_community.ravel(),
+        }
+    )
+    return Results(steps, replications_table, attribution, communities)
+
+
+def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean, sd and a normal-approximation interval of the mean, per strategy and outcome."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    rows = []
+    for strategy, group in replications.groupby("strategy", observed=True, sort=False):
+        row = {"strategy": strategy, "replications": len(group), "seeds": int(group["seeds"].iloc[0])}
+        for column in ("final_adopters", "organic_adopters", "reach", "time_to_half"):
+            values = group[column].dropna().to_numpy(dtype=np.float64)
+            mean = values.mean() if values.size else np.nan
+            sd = values.std(ddof=1) if values.size > 1 else np.nan
+            half = z * sd / np.sqrt(values.size) if values.size > 1 else np.nan
+            row |= {
+                f"{column}_mean": mean,
+                f"{column}_sd": sd,
+                f"{column}_low": mean - half,
+                f"{column}_high": mean + half,
+            }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)

@@ -1,0 +1,128 @@
+"""The one module that reads YAML: scenario files in, checked :class:`sim.config.Scenario` out.
+
+YAML is loaded with ``yaml.safe_load`` semantics (no object construction). Every error names the
+file, the key path, the YAML line where known, the bad value and what is allowed. Relative paths
+resolve against the scenario file's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.config import FileNetwork, Scenario
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used, with a message saying where and why."""
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read scenario file ({error.strerror})") from None
+    return parse_scenario(text, source=path)
+
+
+def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
+    """Validate scenario YAML text; relative paths resolve against ``source``'s folder."""
+    source = Path(source)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{source}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}")
+    lines = _key_lines(root)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_describe(error, source, lines)) from None
+    return _resolve_paths(scenario, source.parent, lines, source)
+
+
+def _describe(error: ValidationError, source: Path, lines: dict[tuple, int]) -> str:
+    messages = []
+    for issue in error.errors():
+        loc = _clean_loc(issue["loc"])
+        key = ".".join(str(part) for part in loc) or "(top level)"
+        line = _nearest_line(loc, lines)
+        where = f"{source}, line {line}" if line else f"{source}"
+        value = issue.get("input")
+        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        text = issue["msg"]
+        if issue["type"] == "extra_forbidden":
+            text = "unknown key; check the spelling against docs/scenario-schema.md"
+        messages.append(f"{where}: {key}: {text}{shown}")
+    return "\n".join(messages)
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-branch and discriminator tags from a location."""
+    tags = {"GeneratedNetwork", "FileNetwork", "constant", "uniform", "normal", "beta"}
+    return tuple(
+        part
+        for part in loc
+        if not (isinstance(part, str) and (part in tags or part.startswith(("float", "function"))))
+    )
+
+
+def _nearest_line(loc: tuple, lines: dict[tuple, int]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _key_lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
+    """1-based line of every key path in the composed YAML tree."""
+    found: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = (*prefix, key_node.value)
+            found[path] = key_node.start_mark.line + 1
+            found |= _key_lines(value_node, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found[(*prefix, index)] = item.start_mark.line + 1
+            found |= _key_lines(item, (*prefix, index))
+    return found
+
+
+def _resolve_paths(scenario: Scenario, base: Path, lines: dict, source: Path) -> Scenario:
+    def resolve(value: Path | None, key: tuple) -> Path | None:
+        if value is None:
+            return None
+        full = value if value.is_absolute() else (base / value)
+        if not full.exists():
+            line = lines.get(key)
+            where = f"{source}, line {line}" if line else str(source)
+            raise ScenarioError(f"{where}: {'.'.join(key)}: file not found: {full}")
+        return full.resolve()
+
+    updates: dict[str, Any] = {}
+    network = scenario.network
+    if isinstance(network, FileNetwork):
+        updates["network"] = network.model_copy(
+            update={
+                "file": resolve(network.file, ("network", "file")),
+                "communities": resolve(network.communities, ("network", "communities")),
+            }
+        )
+    if scenario.population.file is not None:
+        updates["population"] = scenario.population.model_copy(
+            update={"file": resolve(scenario.population.file, ("population", "file"))}
+        )
+    return scenario.model_copy(update=updates) if updates else scenario
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML (for results folders)."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)

@@ -1,0 +1,199 @@
+"""A tiny pure-Python reference of the model, written for clarity, not speed.
+
+It follows the rules of DESIGN.md and the step order documented in ``sim.kernels.diffusion``
+with plain lists and loops over every agent, and draws its random numbers from its own
+implementation of the counter-based generator, so a kernel run and a reference run with the same
+key must agree exactly.
+"""
+
+import math
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def mix(z: int) -> int:
+    z &= MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
+
+
+def draw(key: int, stream: int, step: int, index: int) -> float:
+    base = mix(mix(key + stream * GOLDEN) + (step + 1) * GOLDEN)
+    return (mix(base + (index + 1) * GOLDEN) >> 11) / 2.0**53
+
+
+POST, ATTENTION, CASCADE, BASS, EXTERNAL = 1, 2, 3, 4, 5
+
+
+def simulate(
+    edges,
+    n,
+    *,
+    rule,
+    steps,
+    key,
+    seeds,
+    ties=None,
+    expertise=None,
+    interest=None,
+    threshold=None,
+    min_sources=None,
+    activity=None,
+    attention=None,
+    active_steps=1,
+    tie_half_life=None,
+    reinforcement=0.0,
+    memory_half_life=None,
+    external_p=0.0,
+    bass_q=0.0,
+    sponsored_weight=1.0,
+):
+    """Run one replication; ``edges`` is a list of (source, target) in the network's CSR order,
+    ``seeds`` a list of (node, step) posts in schedule order (attribution id = position of the
+    node among the distinct seeds). Returns adopt_time, first_seen, origin and per-day records.
+    """
+    ones = [1.0] * n
+    expertise = expertise or ones
+    interest = interest or ones
+    threshold = threshold or [0.0] * n
+    min_sources = min_sources or [1] * n
+    activity = activity or ones
+    attention = attention or ones
+    tie = list(ties) if ties else [1.0] * len(edges)
+    tie0 = list(tie)
+    tie_time = [0] * len(edges)
+    seen = [False] * len(edges)
+    out_edges = [[e for e, (s, _) in enumerate(edges) if s == i] for i in range(n)]
+    seed_order = list(dict.fromkeys(node for node, _ in seeds))
+    adopt_time = [-1] * n
+    first_seen = [-1] * n
+    origin = [-1] * n
+    influence = [0.0] * n
+    influence_time = [0] * n
+    n_sources = [0] * n
+    norm = [
+        interest[j] * sum(tie0[e] * expertise[edges[e][0]] for e in range(len(edges)) if edges[e][1] == j)
+        for j in range(n)
+    ]
+    candidates = []
+    records = []
+    active = steps if active_steps is None else active_steps
+
+    def adopt(j, t, day):
+        if first_seen[j] < 0:
+            first_seen[j] = t
+            day["new_aware"] += 1
+        adopt_time[j] = t
+        day["new_adopters"] += 1
+
+    for t in range(steps):
+        day = dict(posts=0, edges_touched=0, exposures=0, new_aware=0, new_adopters=0)
+        posts = []
+        for node, when in seeds:
+            if when == t:
+                if adopt_time[node] < 0:
+                    origin[node] = seed_order.index(node)
+                    adopt(node, t, day)
+                posts.append((node, sponsored_weight))
+        organic = [
+            i
+            for i in range(n)
+            if adopt_time[i] >= 0 and t - active <= adopt_time[i] <= t - 1 and i not in seed_order
+        ]
+        for i in sorted(organic, key=lambda i: (adopt_time[i], i)):
+            if activity[i] < 1.0 and draw(key, POST, t, i) >= activity[i]:
+                continue
+            posts.append((i, 1.0))
+        day["posts"] = len(posts)
+        checks = []
+        for i, weight in posts:
+            for e in out_edges[i]:
+                day["edges_touched"] += 1
+                if attention[i] < 1.0 and draw(key, ATTENTION, t, e) >= attention[i]:
+                    continue
+                j = edges[e][1]
+                day["exposures"] += 1
+                first = not seen[e]
+                seen[e] = True
+                strength = tie[e]
+                if tie_half_life:
+                    strength *= 2.0 ** (-(t - tie_time[e]) / tie_half_life)
+                if tie_half_life or reinforcement > 0:
+                    tie[e] = min(1.0, strength + reinforcement)
+                    tie_time[e] = t
+                else:
+                    strength = tie0[e]
+                if first_seen[j] == t and not (j in seed_order and adopt_time[j] >= 0):
+                    origin[j] = _earlier(origin[j], origin[i])
+                if adopt_time[j] >= 0:
+                    continue
+                if first_seen[j] < 0:
+                    first_seen[j] = t
+                    origin[j] = origin[i]
+                    day["new_aware"] += 1
+                if first:
+                    n_sources[j] += 1
+                dose = strength * expertise[i] * interest[j] * weight
+                if rule == "cascade":
+                    if first and draw(key, CASCADE, 0, e) < dose:
+                        adopt(j, t, day)
+                    continue
+                if rule != "threshold" and not first:
+                    continue
+                if memory_half_life:
+                    influence[j] *= 2.0 ** (-(t - influence_time[j]) / memory_half_life)
+                influence[j] += dose
+                influence_time[j] = t
+                if rule == "bass":
+                    if j not in candidates:
+                        candidates.append(j)
+                elif j not in checks:
+                    checks.append(j)
+        if rule in ("threshold", "fractional"):
+            for j in checks:
+                if adopt_time[j] >= 0 or n_sources[j] < min_sources[j]:
+                    continue
+                level = threshold[j] * (norm[j] if rule == "fractional" else 1.0)
+                if rule == "fractional" and norm[j] <= 0:
+                    continue
+                if influence[j] >= level - 1e-9 * abs(level):
+                    adopt(j, t, day)
+        if rule == "bass":
+            scale = bass_q / (1 - external_p) if external_p < 1 else 0.0
+            for j in list(candidates):
+                if adopt_time[j] >= 0:
+                    candidates.remove(j)
+                    continue
+                if memory_half_life:
+                    influence[j] *= 2.0 ** (-(t - influence_time[j]) / memory_half_life)
+                    influence_time[j] = t
+                if norm[j] > 0 and draw(key, BASS, t, j) < scale * influence[j] / norm[j]:
+                    adopt(j, t, day)
+                    candidates.remove(j)
+        if external_p > 0:
+            for j in _external_hits(key, t, external_p, n):
+                if adopt_time[j] < 0:
+                    adopt(j, t, day)
+        records.append(day)
+    extra = {"tie": tie, "tie_time": tie_time, "influence": influence, "n_sources": n_sources}
+    return adopt_time, first_seen, origin, records, extra
+
+
+def _earlier(a, b):
+    if a < 0 or b < 0:
+        return max(a, b)
+    return min(a, b)
+
+
+def _external_hits(key, t, p, n):
+    """Agents hit by external influence on day t (geometric skipping, as in the kernel)."""
+    hits, j, k = [], -1, 0
+    log_miss = math.log1p(-p)
+    while True:
+        j += 1 + int(math.log1p(-draw(key, EXTERNAL, t, k)) / log_miss)
+        k += 1
+        if j >= n:
+            return hits
+        hits.append(j)
