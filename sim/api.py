@@ -68,7 +68,7 @@ def build(
 def run(
     scenario: Scenario | str | Path | None = None,
     *,
-    replications: int | None = None,
+    replications: int | range | None = None,
     seed: int | None = None,
     strategy: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -82,7 +82,9 @@ def run(
         A :class:`Scenario`, or a path to a scenario YAML file, or None when ``parts`` give at
         least a ``network``.
     replications, seed
-        Override the scenario's values (defaults 100 and 0 without a scenario).
+        Override the scenario's values (defaults 100 and 0 without a scenario). A ``range``
+        runs just those replication indices: replication ``r`` gives the same numbers alone,
+        in any batch or on any worker.
     strategy
         Label for the tables (default: the seeds' label).
     progress
@@ -102,23 +104,25 @@ def run(
     """
     base = _as_scenario(scenario)
     root = seed if seed is not None else (base.seed if base else 0)
-    n_reps = replications if replications is not None else (base.replications if base else 100)
+    if replications is None:
+        replications = base.replications if base else 100
+    indices = range(replications) if isinstance(replications, int) else replications
     simulation = build(base, seed=root, **parts)
     label = strategy or _label(parts.get("seeds", base.seeds if base else None))
+    seed_labels = _seed_labels(simulation)
     parts_done = []
-    for start in range(0, n_reps, CHUNK):
-        indices = np.arange(start, min(start + CHUNK, n_reps))
-        raw = simulation.run(streams.replication_keys(root, range(indices[0], indices[-1] + 1)), indices)
-        seed_labels = _seed_labels(simulation)
+    for start in range(0, len(indices), CHUNK):
+        chunk = indices[start : start + CHUNK]
+        raw = simulation.run(streams.replication_keys(root, chunk), np.asarray(chunk))
         parts_done.append(
             tabulate(label, raw.replications, raw.step_stats, raw.by_origin, raw.by_community, seed_labels)
         )
         if progress is not None:
-            progress(indices.size)
+            progress(len(chunk))
     meta = {
         "version": __version__,
         "seed": root,
-        "replications": n_reps,
+        "replications": len(indices),
         "steps": simulation.steps,
         "rule": simulation.dynamics.rule,
         "network": simulation.network.summary(),

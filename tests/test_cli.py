@@ -1,0 +1,74 @@
+"""The command line: `run` prints a summary, `--json` is machine-readable, bad input is clear."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+SCENARIO = """
+name: tiny
+network: {generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.3}
+dynamics: {rule: cascade}
+seeds: {strategy: top_followers, k: 3}
+steps: 30
+replications: 12
+seed: 5
+"""
+
+
+@pytest.fixture
+def scenario(tmp_path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SCENARIO)
+    return path
+
+
+def test_run_prints_summary(scenario, capsys):
+    assert main(["run", str(scenario), "--replications", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "tiny: 2,000 agents" in out
+    assert "8 replications, seed 5" in out
+    assert "top_followers_3" in out
+
+
+def test_run_json_and_output_folder(scenario, tmp_path, capsys):
+    assert main(["run", str(scenario), "--json", "--seed", "11", "--out", str(tmp_path / "o")]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["meta"]["seed"] == 11
+    assert payload["meta"]["replications"] == 12
+    row = payload["summary"][0]
+    assert row["final_adopters_low"] <= row["final_adopters_mean"] <= row["final_adopters_high"]
+    assert (tmp_path / "o" / "steps.parquet").exists()
+
+
+def test_bad_scenario_names_file_key_and_value(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text(SCENARIO.replace("rule: cascade", "rule: contagion"))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml, line 4: dynamics.rule" in err
+    assert "'contagion'" in err and "threshold" in err
+
+
+def test_unknown_key_and_missing_file(tmp_path, capsys):
+    path = tmp_path / "typo.yaml"
+    path.write_text(SCENARIO.replace("steps: 30", "stpes: 30"))
+    assert main(["run", str(path)]) == 2
+    assert "typo.yaml, line 6: stpes: unknown key" in capsys.readouterr().err
+    path.write_text(SCENARIO.replace("{generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.3}",
+                                     "{file: nowhere.txt}"))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "network.file: file not found" in err and "nowhere.txt" in err
+
+
+def test_python_dash_m_entry_point(scenario):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "run", str(scenario), "-r", "3", "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(done.stdout)["meta"]["replications"] == 3
