@@ -115,6 +115,8 @@ class Simulation:
             float(d.external_p),
             float(d.bass_q),
             float(d.sponsored_weight),
+            halving_table(d.tie_half_life, self.steps),
+            halving_table(d.memory_half_life, self.steps),
         )
 
     def run(self, keys: np.ndarray, replications: np.ndarray | None = None) -> RawRun:
@@ -155,7 +157,6 @@ def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kern
         influence_time=np.zeros(n_nodes, dtype=STEP),
         n_sources=np.zeros(n_nodes, dtype=np.int32),
         check_stamp=np.full(n_nodes, -1, dtype=STEP),
-        touched=np.zeros(n_nodes, dtype=np.bool_),
         has_posted=np.zeros(n_nodes, dtype=np.bool_),
         candidate=np.zeros(n_nodes, dtype=np.bool_),
         tie=np.empty(n_edges, dtype=VALUE),
@@ -170,6 +171,12 @@ def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kern
         post_weight=np.zeros(n_nodes + n_posts, dtype=VALUE),
         counters=np.zeros(kernel.N_COUNTERS, dtype=np.int64),
     )
+
+
+def halving_table(half_life: float | None, steps: int) -> np.ndarray:
+    """``2 ** (-d / half_life)`` for d = 0..steps (all ones without a half-life), float64."""
+    days = np.arange(steps + 1, dtype=np.float64)
+    return np.ones(steps + 1) if half_life is None else np.exp2(-days / half_life)
 
 
 def copy_ties(graph: kernel.Graph, state: kernel.State) -> None:

@@ -134,3 +134,19 @@ def _override_from_file(path: Path, network, topics, expertise, interest, thresh
                 f"{path}: unknown column {column!r}; allowed: node, threshold, activity, "
                 "expertise_<topic>, interest_<topic>"
             )
+
+
+def textbook_agents(
+    n: int, *, threshold: float = 0.0, min_sources: int = 1, topics: int = 1
+) -> AgentArrays:
+    """Agents for the textbook models: unit expertise and interest, certain posting and
+    attention, one threshold and min_sources for everyone (topics named topic0, topic1, ...)."""
+    return AgentArrays(
+        tuple(f"topic{k}" for k in range(topics)),
+        np.ones((n, topics), dtype=VALUE),
+        np.ones((n, topics), dtype=VALUE),
+        np.full(n, threshold, dtype=ACCUM),
+        np.full(n, min_sources, dtype=np.int32),
+        np.ones(n, dtype=VALUE),
+        np.ones(n, dtype=VALUE),
+    )

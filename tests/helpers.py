@@ -1,27 +1,15 @@
 """Small builders shared by the model tests."""
 
+# uniform_agents is the library's textbook population, re-exported for the tests.
+
 import numpy as np
 
 from sim.config import Dynamics
 from sim.engine import Simulation
 from sim.network import Network
-from sim.population import AgentArrays
+from sim.population import AgentArrays, textbook_agents
 from sim.rng import replication_keys
 from sim.seeding import SeedSchedule
-
-
-def uniform_agents(n: int, *, threshold: float = 0.0, min_sources: int = 1, topics: int = 1):
-    """Textbook agents: unit expertise and interest, certain posting and attention."""
-    ones = np.ones(n, dtype=np.float32)
-    return AgentArrays(
-        tuple(f"topic{k}" for k in range(topics)),
-        np.ones((n, topics), dtype=np.float32),
-        np.ones((n, topics), dtype=np.float32),
-        np.full(n, threshold, dtype=np.float64),
-        np.full(n, min_sources, dtype=np.int32),
-        ones,
-        ones.copy(),
-    )
 
 
 def final_adopters(
@@ -35,7 +23,10 @@ def final_adopters(
     agents: AgentArrays | None = None,
 ) -> np.ndarray:
     """Final adopter counts (seeds included) of ``replications`` runs."""
-    agents = agents if agents is not None else uniform_agents(network.n_nodes)
+    agents = agents if agents is not None else textbook_agents(network.n_nodes)
     simulation = Simulation(network, agents, dynamics, SeedSchedule.build(seeds), steps)
     raw = simulation.run(replication_keys(seed, replications))
     return raw.step_stats[:, :, -1].sum(axis=1)
+
+
+uniform_agents = textbook_agents

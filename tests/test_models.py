@@ -69,10 +69,11 @@ def test_bass_on_well_mixed_population():
     """The `bass` rule on the complete graph follows the Bass curve.
 
     The discrete-time recursion is the expectation to first order in 1/n; the mean adopted share
-    of 150 runs must be within 4 SE of it on every day (4 rather than 3: 30 days are checked at
-    once) plus 1/n for the recursion's mean-field error. The continuous closed form differs from
-    the daily steps by the discretisation only: within 0.03 for p = 0.01, q = 0.2."""
-    n, steps, p, q = 800, 30, 0.01, 0.2
+    of 150 runs must be within 4 SE of it on every day (4 rather than 3: 50 days are checked at
+    once) plus 1/n for the recursion's mean-field error. The daily steps lead the continuous
+    closed form by about half a day; against F(t - 1/2) the discretisation error of the
+    recursion is below 0.006 for p = 0.01, q = 0.1, so the tolerance is 0.006 + 4 SE + 1/n."""
+    n, steps, p, q = 800, 50, 0.01, 0.1
     network = complete(n)
     from sim.engine import Simulation
     from sim.rng import replication_keys
@@ -91,10 +92,10 @@ def test_bass_on_well_mixed_population():
     se = shares.std(axis=0, ddof=1) / np.sqrt(shares.shape[0])
     expected = bass_recursion(p, q, n, steps)
     assert np.all(np.abs(mean - expected) <= 4 * se + 1.0 / n)
-    closed = bass_closed_form(p, q, np.arange(1, steps + 1))
-    assert np.max(np.abs(mean - closed)) < 0.03
-    # and the rule is not trivially following the recursion: without q it is pure p
-    assert mean[-1] > 1 - (1 - p) ** steps + 0.1
+    closed = bass_closed_form(p, q, np.arange(1, steps + 1) - 0.5)
+    assert np.all(np.abs(mean - closed) <= 0.006 + 4 * se + 1.0 / n)
+    # imitation matters: external influence alone would reach far less
+    assert mean[-1] > 1 - (1 - p) ** steps + 0.2
 
 
 def ring(n: int, k: int, p: float, seed: int) -> Network:

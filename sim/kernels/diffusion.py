@@ -113,11 +113,15 @@ Params = namedtuple(
         "external_p",
         "bass_q",
         "sponsored_weight",
+        "tie_decay",
+        "memory_decay",
     ],
 )
 Params.__doc__ = """Scalars: rule code (int), steps (int), active_steps (int), 1/tie half-life
 (0 = no decay), tie reinforcement per seen post, 1/memory half-life (0 = no fading),
-external adoption probability per step, Bass q, weight of sponsored seed posts."""
+external adoption probability per step, Bass q, weight of sponsored seed posts; and two
+float64 tables (steps + 1,) of ``2 ** (-d / half_life)`` for ties and memory, indexed by the days
+``d`` since the last update (ones when there is no decay)."""
 
 Schedule = namedtuple("Schedule", ["nodes", "steps", "origin"])
 Schedule.__doc__ = """Seed posts sorted by step: nodes int32 (S), steps int32 (S), origin int32 (S)
@@ -133,7 +137,6 @@ State = namedtuple(
         "influence_time",
         "n_sources",
         "check_stamp",
-        "touched",
         "has_posted",
         "candidate",
         "tie",
@@ -152,7 +155,7 @@ State = namedtuple(
 State.__doc__ = """Mutable state of one replication (see :func:`sim.engine.allocate_state`).
 
 Per agent (N): adopt_time int32 (-1 never), first_seen int32, origin int32 (-1 none),
-influence float64, influence_time int32, n_sources int32, check_stamp int32, touched bool,
+influence float64, influence_time int32, n_sources int32, check_stamp int32,
 has_posted bool, candidate bool. Per edge (E): tie float32, tie_time int32, edge_seen bool.
 Work lists: adoption_order int32 (N), adopted_before int64 (steps + 1), touched_list int32 (N),
 check_list int32 (N), candidate_list int32 (N), post_nodes int32 (N + S), post_weight float32
@@ -161,19 +164,18 @@ check_list int32 (N), candidate_list int32 (N), post_nodes int32 (N + S), post_w
 
 
 @njit(cache=True, inline="always")
-def _touch(state, j):
-    if not state.touched[j]:
-        state.touched[j] = True
-        state.touched_list[state.counters[N_TOUCHED]] = j
-        state.counters[N_TOUCHED] += 1
+def _first_seen(state, j, t, stats):
+    """Mark ``j`` aware from day ``t`` and list it for the end-of-replication reset."""
+    state.first_seen[j] = t
+    state.touched_list[state.counters[N_TOUCHED]] = j
+    state.counters[N_TOUCHED] += 1
+    stats[NEW_AWARE] += 1
 
 
 @njit(cache=True, inline="always")
 def _adopt(state, j, t, stats):
-    _touch(state, j)
     if state.first_seen[j] < 0:
-        state.first_seen[j] = t
-        stats[NEW_AWARE] += 1
+        _first_seen(state, j, t, stats)
     state.adopt_time[j] = t
     state.adoption_order[state.counters[N_ADOPTED]] = j
     state.counters[N_ADOPTED] += 1
@@ -249,21 +251,23 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 state.edge_seen[e] = True
             tie = state.tie[e] if updates_ties else graph.tie0[e]
             if decays_ties:
-                tie *= np.exp2(-(t - state.tie_time[e]) * params.inv_tie_half_life)
+                tie *= params.tie_decay[t - state.tie_time[e]]
             if updates_ties:
                 state.tie[e] = min(1.0, tie + params.reinforcement)
                 state.tie_time[e] = t
-            if state.first_seen[j] == t and not (agents.is_seed[j] and state.adopt_time[j] >= 0):
+            adopted_on = state.adopt_time[j]
+            if 0 <= adopted_on < t:
+                continue
+            seen_on = state.first_seen[j]
+            if seen_on == t and not (adopted_on >= 0 and agents.is_seed[j]):
                 # Cascades arriving on the same first day: the lowest seed index wins, so the
                 # attribution does not depend on the order in which posts are processed.
                 state.origin[j] = _earlier_origin(state.origin[j], source_origin)
-            if state.adopt_time[j] >= 0:
+            if adopted_on >= 0:
                 continue
-            _touch(state, j)
-            if state.first_seen[j] < 0:
-                state.first_seen[j] = t
+            if seen_on < 0:
+                _first_seen(state, j, t, stats)
                 state.origin[j] = source_origin
-                stats[NEW_AWARE] += 1
             if first:
                 state.n_sources[j] += 1
             dose = tie * source_expertise * agents.interest[j] * weight
@@ -273,9 +277,8 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 continue
             if rule != THRESHOLD and not first:
                 continue
-            elapsed = t - state.influence_time[j]
-            if elapsed > 0 and params.inv_memory_half_life > 0.0:
-                state.influence[j] *= np.exp2(-elapsed * params.inv_memory_half_life)
+            if params.inv_memory_half_life > 0.0:
+                state.influence[j] *= params.memory_decay[t - state.influence_time[j]]
             state.influence[j] += dose
             state.influence_time[j] = t
             if rule == BASS:
@@ -316,9 +319,8 @@ def _adopt_phase(t, key, agents, params, state, stats):
             j = state.candidate_list[k]
             if state.adopt_time[j] >= 0:
                 continue
-            elapsed = t - state.influence_time[j]
-            if elapsed > 0 and params.inv_memory_half_life > 0.0:
-                state.influence[j] *= np.exp2(-elapsed * params.inv_memory_half_life)
+            if params.inv_memory_half_life > 0.0:
+                state.influence[j] *= params.memory_decay[t - state.influence_time[j]]
                 state.influence_time[j] = t
             if agents.norm[j] > 0.0 and uniform(base, j) < scale * state.influence[j] / agents.norm[j]:
                 _adopt(state, j, t, stats)
@@ -399,7 +401,6 @@ def reset(graph, state):
         state.n_sources[j] = 0
         state.check_stamp[j] = -1
         state.candidate[j] = False
-        state.touched[j] = False
     state.counters[:] = 0
 
 
