@@ -26,14 +26,13 @@ import numpy as np
 
 
 def measure(n: int, replications: int) -> dict:
-    from sim.config import Dynamics, Population
+    from sim.config import Beta, Dynamics, Population
     from sim.engine import Simulation
     from sim.network.build import with_ties
     from sim.network.generators import follower_graph
     from sim.population import build_population, textbook_agents
     from sim.rng import replication_keys
     from sim.seeding import SeedSchedule
-    from sim.config import Beta
 
     rng = np.random.default_rng(2026)
     start = time.perf_counter()
@@ -110,20 +109,25 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.child, args.replications)))
         return
-    print(f"{'agents':>9} {'edges':>11} {'model':<24} {'build s':>8} {'run s':>7} "
-          f"{'edges touched':>13} {'M edges/s':>9} {'adopters':>9} {'ratio':>6} {'peak MiB':>8}")
+    print(
+        f"{'agents':>9} {'edges':>11} {'model':<24} {'build s':>8} {'run s':>7} "
+        f"{'edges touched':>13} {'M edges/s':>9} {'adopters':>9} {'ratio':>6} {'peak MiB':>8}"
+    )
     for n in args.sizes:
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(n), "--replications", str(args.replications)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result = json.loads(done.stdout.strip().splitlines()[-1])
         baseline = result["rows"]["bare cascade (baseline)"]["edges_per_s"]
         for label, row in result["rows"].items():
+            rate = row["edges_per_s"]
             print(
                 f"{result['n']:>9,} {result['edges']:>11,} {label:<24} {result['build_s']:>8.1f} "
-                f"{row['run_s']:>7.2f} {row['edges_touched']:>13,.0f} {row['edges_per_s'] / 1e6:>9.1f} "
-                f"{row['adopters']:>9,.0f} {row['edges_per_s'] / baseline:>6.2f} {result['peak_mib']:>8,.0f}"
+                f"{row['run_s']:>7.2f} {row['edges_touched']:>13,.0f} {rate / 1e6:>9.1f} "
+                f"{row['adopters']:>9,.0f} {rate / baseline:>6.2f} {result['peak_mib']:>8,.0f}"
             )
 
 

@@ -51,9 +51,13 @@ def build(
         raise ValueError("give a scenario or a network")
     if not isinstance(network, Network):
         network = build_network(network, streams.generator(root, streams.NETWORK))
-    population = population if population is not None else (base.population if base else Population())
+    population = (
+        population if population is not None else (base.population if base else Population())
+    )
     if not isinstance(population, AgentArrays):
-        population = build_population(population, network, streams.generator(root, streams.POPULATION))
+        population = build_population(
+            population, network, streams.generator(root, streams.POPULATION)
+        )
     seeds = seeds if seeds is not None else (base.seeds if base else Seeds())
     if isinstance(seeds, Seeds):
         chosen = select_seeds(
@@ -115,7 +119,14 @@ def run(
         chunk = indices[start : start + CHUNK]
         raw = simulation.run(streams.replication_keys(root, chunk), np.asarray(chunk))
         parts_done.append(
-            tabulate(label, raw.replications, raw.step_stats, raw.by_origin, raw.by_community, seed_labels)
+            tabulate(
+                label,
+                raw.replications,
+                raw.step_stats,
+                raw.by_origin,
+                raw.by_community,
+                seed_labels,
+            )
         )
         if progress is not None:
             progress(len(chunk))

@@ -50,9 +50,7 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     total = args.replications or scenario.replications
     bar = _progress(total, enabled=not args.json)
-    results = api.run(
-        scenario, replications=args.replications, seed=args.seed, progress=bar.update
-    )
+    results = api.run(scenario, replications=args.replications, seed=args.seed, progress=bar.update)
     bar.close()
     summary = results.summary()
     if args.out:
@@ -102,7 +100,9 @@ def _interval(record: dict, column: str, digits: int = 0) -> str:
 def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="rep", disable=not enabled or not sys.stderr.isatty(), file=sys.stderr)
+    return tqdm(
+        total=total, unit="rep", disable=not enabled or not sys.stderr.isatty(), file=sys.stderr
+    )
 
 
 def _positive(text: str) -> int:

@@ -91,7 +91,7 @@ class GeneratedNetwork(Strict):
     n_communities: PositiveInt | None = None
     homophily: Probability | None = None
     reciprocity: Probability | None = None
-    closure: Annotated[float, Field(ge=0.0)] | None = None
+    closure: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
     ties: float | Distribution = 1.0
 
     @model_validator(mode="after")

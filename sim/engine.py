@@ -71,8 +71,11 @@ class Simulation:
         self._agents = self._agent_arrays()
         self._params = self._param_tuple()
         self._schedule = kernel.Schedule(schedule.nodes, schedule.steps, schedule.origin)
-        self.state = allocate_state(network.n_nodes, network.n_edges, self.steps, schedule.nodes.size)
-        copy_ties(self._graph, self.state)
+        self.state = allocate_state(
+            network.n_nodes, network.n_edges, self.steps, schedule.nodes.size
+        )
+        np.copyto(self.state.tie, self._graph.tie0)
+        self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
 
     def _agent_arrays(self) -> kernel.Agents:
@@ -149,14 +152,11 @@ class Simulation:
 
 def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kernel.State:
     """Fresh kernel state for a network of the given size (see ``kernel.State``)."""
+    agent = np.zeros(n_nodes, dtype=kernel.AGENT_RECORD)
+    for name in ("adopt_time", "first_seen", "origin", "influence_time"):
+        agent[name] = -1
     return kernel.State(
-        adopt_time=np.full(n_nodes, -1, dtype=STEP),
-        first_seen=np.full(n_nodes, -1, dtype=STEP),
-        origin=np.full(n_nodes, -1, dtype=NODE),
-        influence=np.zeros(n_nodes, dtype=ACCUM),
-        influence_time=np.zeros(n_nodes, dtype=STEP),
-        n_sources=np.zeros(n_nodes, dtype=np.int32),
-        check_stamp=np.full(n_nodes, -1, dtype=STEP),
+        agent=agent,
         has_posted=np.zeros(n_nodes, dtype=np.bool_),
         candidate=np.zeros(n_nodes, dtype=np.bool_),
         tie=np.empty(n_edges, dtype=VALUE),
@@ -177,8 +177,3 @@ def halving_table(half_life: float | None, steps: int) -> np.ndarray:
     """``2 ** (-d / half_life)`` for d = 0..steps (all ones without a half-life), float64."""
     days = np.arange(steps + 1, dtype=np.float64)
     return np.ones(steps + 1) if half_life is None else np.exp2(-days / half_life)
-
-
-def copy_ties(graph: kernel.Graph, state: kernel.State) -> None:
-    """Start every tie at its initial strength."""
-    np.copyto(state.tie, graph.tie0)

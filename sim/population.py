@@ -14,9 +14,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import Attention, Beta, Constant, Distribution, Normal, Population, TopicProfile
+from sim.config import (
+    Attention,
+    Beta,
+    Constant,
+    Distribution,
+    Normal,
+    Population,
+    TopicProfile,
+    as_distribution,
+)
 from sim.config import Uniform as UniformDist
-from sim.config import as_distribution
 from sim.dtypes import ACCUM, NODE, VALUE
 from sim.network import Network
 from sim.tiers import TIER_NAMES, tier_of
@@ -80,7 +88,9 @@ def build_population(spec: Population, network: Network, rng: np.random.Generato
     attention = attention_by_followers(spec.attention, network.followers, n)
     min_sources = np.full(n, spec.min_sources, dtype=np.int32)
     if spec.file is not None:
-        _override_from_file(spec.file, network, spec.topics, expertise, interest, threshold, activity)
+        _override_from_file(
+            spec.file, network, spec.topics, expertise, interest, threshold, activity
+        )
     return AgentArrays(
         tuple(spec.topics), expertise, interest, threshold, min_sources, activity, attention
     )
@@ -126,7 +136,9 @@ def _override_from_file(path: Path, network, topics, expertise, interest, thresh
         elif column.startswith(("expertise_", "interest_")):
             kind, topic = column.split("_", 1)
             if topic not in topics:
-                raise ValueError(f"{path}: column {column!r} names topic {topic!r}, not in {topics}")
+                raise ValueError(
+                    f"{path}: column {column!r} names topic {topic!r}, not in {topics}"
+                )
             target = expertise if kind == "expertise" else interest
             target[rows, topics.index(topic)] = np.clip(values, 0, 1)
         elif column not in known:

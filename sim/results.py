@@ -151,7 +151,11 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     rows = []
     for strategy, group in replications.groupby("strategy", observed=True, sort=False):
-        row = {"strategy": strategy, "replications": len(group), "seeds": int(group["seeds"].iloc[0])}
+        row = {
+            "strategy": strategy,
+            "replications": len(group),
+            "seeds": int(group["seeds"].iloc[0]),
+        }
         for column in ("final_adopters", "organic_adopters", "reach", "time_to_half"):
             values = group[column].dropna().to_numpy(dtype=np.float64)
             mean = values.mean() if values.size else np.nan

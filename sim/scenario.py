@@ -39,7 +39,9 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
     except yaml.YAMLError as error:
         raise ScenarioError(f"{source}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}")
+        raise ScenarioError(
+            f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}"
+        )
     lines = _key_lines(root)
     try:
         scenario = Scenario.model_validate(data)

@@ -31,7 +31,9 @@ class SeedSchedule:
     origin: np.ndarray
 
     @classmethod
-    def build(cls, seeds: np.ndarray, start: int = 0, posts: int = 1, every: int = 1) -> SeedSchedule:
+    def build(
+        cls, seeds: np.ndarray, start: int = 0, posts: int = 1, every: int = 1
+    ) -> SeedSchedule:
         """Every seed posts ``posts`` times, every ``every`` days from day ``start``."""
         seeds = np.asarray(seeds, dtype=NODE)
         if np.unique(seeds).size != seeds.size:

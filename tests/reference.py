@@ -74,7 +74,8 @@ def simulate(
     influence_time = [0] * n
     n_sources = [0] * n
     norm = [
-        interest[j] * sum(tie0[e] * expertise[edges[e][0]] for e in range(len(edges)) if edges[e][1] == j)
+        interest[j]
+        * sum(tie0[e] * expertise[edges[e][0]] for e in range(len(edges)) if edges[e][1] == j)
         for j in range(n)
     ]
     candidates = []

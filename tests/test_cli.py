@@ -59,8 +59,11 @@ def test_unknown_key_and_missing_file(tmp_path, capsys):
     path.write_text(SCENARIO.replace("steps: 30", "stpes: 30"))
     assert main(["run", str(path)]) == 2
     assert "typo.yaml, line 6: stpes: unknown key" in capsys.readouterr().err
-    path.write_text(SCENARIO.replace("{generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.3}",
-                                     "{file: nowhere.txt}"))
+    path.write_text(
+        SCENARIO.replace(
+            "{generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.3}", "{file: nowhere.txt}"
+        )
+    )
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err
     assert "network.file: file not found" in err and "nowhere.txt" in err
@@ -69,6 +72,8 @@ def test_unknown_key_and_missing_file(tmp_path, capsys):
 def test_python_dash_m_entry_point(scenario):
     done = subprocess.run(
         [sys.executable, "-m", "sim", "run", str(scenario), "-r", "3", "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(done.stdout)["meta"]["replications"] == 3

@@ -30,28 +30,28 @@ def run_posts(dynamics: Dynamics, post_days: list[int], tie: float = 0.8, steps:
 
 def test_tie_not_renewed_for_one_half_life_carries_half_its_trust():
     state = run_posts(Dynamics(tie_half_life=5.0), [5])
-    assert state.influence[1] == pytest.approx(0.4, rel=1e-6)
+    assert state.agent["influence"][1] == pytest.approx(0.4, rel=1e-6)
 
 
 def test_tie_decays_from_its_last_interaction_and_reinforcement_caps_at_one():
     # day 0: trust 0.8, tie reinforced to 1.0; day 10 (two half-lives later): 1.0 / 4
     state = run_posts(Dynamics(tie_half_life=5.0, reinforcement=0.5), [0, 10])
-    assert state.influence[1] == pytest.approx(0.8 + 0.25, rel=1e-6)
+    assert state.agent["influence"][1] == pytest.approx(0.8 + 0.25, rel=1e-6)
     assert state.tie[0] == pytest.approx(min(1.0, 0.25 + 0.5))
     assert state.tie_time[0] == 10
 
 
 def test_without_decay_ties_keep_their_strength():
     state = run_posts(Dynamics(), [0, 7, 20])
-    assert state.influence[1] == pytest.approx(3 * 0.8, rel=1e-6)
+    assert state.agent["influence"][1] == pytest.approx(3 * 0.8, rel=1e-6)
 
 
 def test_memory_fades_with_its_half_life():
     # exposures of 0.8 on days 0 and 4, memory half-life 4: 0.8 / 2 + 0.8
     state = run_posts(Dynamics(memory_half_life=4.0), [0, 4])
-    assert state.influence[1] == pytest.approx(0.8 * 0.5 + 0.8, rel=1e-6)
+    assert state.agent["influence"][1] == pytest.approx(0.8 * 0.5 + 0.8, rel=1e-6)
 
 
 def test_sponsored_posts_carry_the_authenticity_discount():
     state = run_posts(Dynamics(sponsored_weight=0.25), [0])
-    assert state.influence[1] == pytest.approx(0.8 * 0.25, rel=1e-6)
+    assert state.agent["influence"][1] == pytest.approx(0.8 * 0.25, rel=1e-6)

@@ -80,24 +80,33 @@ def run_both(network, agents, dynamics, seed_posts, steps, key):
 
 def assert_same(kernel, ref, n):
     (state, raw), (adopt_time, first_seen, origin, records, extra) = kernel, ref
-    np.testing.assert_array_equal(state.adopt_time, adopt_time)
-    np.testing.assert_array_equal(state.first_seen, first_seen)
+    np.testing.assert_array_equal(state.agent["adopt_time"], adopt_time)
+    np.testing.assert_array_equal(state.agent["first_seen"], first_seen)
     adopted = np.asarray(adopt_time) >= 0
-    np.testing.assert_array_equal(state.origin[adopted], np.asarray(origin)[adopted])
+    np.testing.assert_array_equal(state.agent["origin"][adopted], np.asarray(origin)[adopted])
     expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
     np.testing.assert_array_equal(raw.step_stats[0], expected)
     # attribution counts equal the reference's adopters per origin
-    counts = np.bincount(np.where(np.asarray(origin)[adopted] < 0, raw.by_origin.shape[1] - 1,
-                                  np.asarray(origin)[adopted]), minlength=raw.by_origin.shape[1])
+    counts = np.bincount(
+        np.where(
+            np.asarray(origin)[adopted] < 0, raw.by_origin.shape[1] - 1, np.asarray(origin)[adopted]
+        ),
+        minlength=raw.by_origin.shape[1],
+    )
     np.testing.assert_array_equal(raw.by_origin[0], counts)
     # the lazily decayed and reinforced ties, and the agents' accumulated influence
     touched = state.edge_seen
     if state.tie_time.any() or not np.array_equal(state.tie, extra["tie"]):
         np.testing.assert_allclose(state.tie[touched], np.asarray(extra["tie"])[touched], rtol=1e-5)
         np.testing.assert_array_equal(state.tie_time, extra["tie_time"])
-    np.testing.assert_array_equal(state.n_sources[~adopted], np.asarray(extra["n_sources"])[~adopted])
+    np.testing.assert_array_equal(
+        state.agent["n_sources"][~adopted], np.asarray(extra["n_sources"])[~adopted]
+    )
     np.testing.assert_allclose(
-        state.influence[~adopted], np.asarray(extra["influence"])[~adopted], rtol=1e-5, atol=1e-7
+        state.agent["influence"][~adopted],
+        np.asarray(extra["influence"])[~adopted],
+        rtol=1e-5,
+        atol=1e-7,
     )
 
 
@@ -154,4 +163,6 @@ def test_reference_and_kernel_draws_agree():
         return uniform(stream_base(key, stream, step), index)
 
     for key, stream, step, index in [(0, 1, 0, 0), (2**63 + 5, 3, 17, 123456), (99, 5, 2, 7)]:
-        assert kernel_draw(np.uint64(key), stream, step, index) == reference.draw(key, stream, step, index)
+        assert kernel_draw(np.uint64(key), stream, step, index) == reference.draw(
+            key, stream, step, index
+        )

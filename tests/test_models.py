@@ -116,7 +116,9 @@ def test_complex_contagion_on_ring_needs_two_adjacent_seeds():
     spread = []
     for p in (0.0, 0.05, 0.3):
         sizes = [
-            final_adopters(ring(n, 4, p, s), rule, [10, 11], replications=1, agents=agents, steps=1200)[0]
+            final_adopters(
+                ring(n, 4, p, s), rule, [10, 11], replications=1, agents=agents, steps=1200
+            )[0]
             for s in range(6)
         ]
         spread.append(np.mean(sizes) / n)
@@ -138,15 +140,21 @@ def test_fractional_threshold_zero_reaches_reachable_set_and_above_one_nothing()
     from sim.seeding import SeedSchedule
 
     simulation = Simulation(
-        network, uniform_agents(400, threshold=0.0), Dynamics(rule="fractional"),
-        SeedSchedule.build(seeds), 400,
+        network,
+        uniform_agents(400, threshold=0.0),
+        Dynamics(rule="fractional"),
+        SeedSchedule.build(seeds),
+        400,
     )
     simulation.run(replication_keys(0, 1))
-    adopted = set(np.flatnonzero(simulation.state.adopt_time >= 0).tolist())
+    adopted = set(np.flatnonzero(simulation.state.agent["adopt_time"] >= 0).tolist())
     assert adopted == reachable
     assert len(reachable) > len(seeds) + 20  # the test graph actually spreads
     nothing = final_adopters(
-        network, Dynamics(rule="fractional"), seeds, replications=2,
+        network,
+        Dynamics(rule="fractional"),
+        seeds,
+        replications=2,
         agents=uniform_agents(400, threshold=1.01),
     )
     assert np.all(nothing == len(seeds))

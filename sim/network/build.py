@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.config import Constant, FileNetwork, GeneratedNetwork, as_distribution
 from sim.dtypes import VALUE
-from sim.network import io
+from sim.network import generators, io
 from sim.network.graph import Network
 
 
@@ -35,7 +35,6 @@ def with_ties(network: Network, ties, rng: np.random.Generator) -> Network:
 
 
 def _generate(spec: GeneratedNetwork, rng: np.random.Generator) -> Network:
-    from sim.network import generators
     match spec.generator:
         case "erdos_renyi":
             return generators.erdos_renyi(spec.n, spec.mean_degree, directed=spec.directed, rng=rng)

@@ -120,13 +120,19 @@ class Network:
             src, dst = src[keep], dst[keep]
             tie_values = None if tie_values is None else tie_values[keep]
         key = src * n_nodes + dst
-        if dedupe:
-            key, first = np.unique(key, return_index=True)
-            tie_values = None if tie_values is None else tie_values[first]
+        if tie_values is None:
+            key = np.sort(key)
         else:
             order = np.argsort(key, kind="stable")
             key = key[order]
-            tie_values = None if tie_values is None else tie_values[order]
+            tie_values = tie_values[order]
+        if dedupe and key.size:
+            first = np.empty(key.size, dtype=bool)
+            first[0] = True
+            np.not_equal(key[1:], key[:-1], out=first[1:])
+            if not first.all():
+                key = key[first]
+                tie_values = None if tie_values is None else tie_values[first]
         row = key // n_nodes
         indices = (key - row * n_nodes).astype(NODE)
         indptr = np.zeros(n_nodes + 1, dtype=EDGE)
@@ -215,7 +221,9 @@ class Network:
         if self.labels is None:
             bad = wanted[(wanted < 0) | (wanted >= self.n_nodes)]
             if bad.size:
-                raise KeyError(f"node {bad[0]} is not in the network (ids are 0..{self.n_nodes - 1})")
+                raise KeyError(
+                    f"node {bad[0]} is not in the network (ids are 0..{self.n_nodes - 1})"
+                )
             return wanted.astype(NODE)
         order = np.argsort(self.labels)
         pos = np.searchsorted(self.labels, wanted, sorter=order)
