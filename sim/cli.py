@@ -89,7 +89,10 @@ def _format_summary(summary) -> str:
 
 
 def _interval(record: dict, column: str, digits: int = 0) -> str:
-    mean, low, high = (record[f"{column}_{part}"] for part in ("mean", "low", "high"))
+    # round first and add 0.0 so a tiny negative bound prints as 0, not -0
+    mean, low, high = (
+        round(record[f"{column}_{part}"], digits) + 0.0 for part in ("mean", "low", "high")
+    )
     if mean != mean:  # NaN
         return "-"
     if low != low:
