@@ -58,7 +58,9 @@ def build(
         population = build_population(
             population, network, streams.generator(root, streams.POPULATION)
         )
-    seeds = seeds if seeds is not None else (base.seeds if base else Seeds())
+    seeds = seeds if seeds is not None else (base.seeds if base else None)
+    if seeds is None:
+        raise ValueError("give seeds: a Seeds spec or a list of agent ids")
     if isinstance(seeds, Seeds):
         chosen = select_seeds(
             seeds, network, population, streams.generator(root, streams.SEEDING), dynamics.topic
@@ -151,7 +153,7 @@ def _as_scenario(scenario: Scenario | str | Path | None) -> Scenario | None:
 def _label(seeds) -> str:
     if isinstance(seeds, Seeds):
         return seeds.label
-    return "seeds" if seeds is not None else Seeds().label
+    return "seeds"
 
 
 def _seed_labels(simulation: Simulation) -> np.ndarray:

@@ -246,7 +246,7 @@ class Scenario(Strict):
     network: GeneratedNetwork | FileNetwork
     population: Population = Population()
     dynamics: Dynamics = Dynamics()
-    seeds: Seeds = Seeds()
+    seeds: Seeds
     steps: PositiveInt = 60
     replications: PositiveInt = 100
     seed: Annotated[int, Field(ge=0)] = 0

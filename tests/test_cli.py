@@ -77,3 +77,10 @@ def test_python_dash_m_entry_point(scenario):
         check=True,
     )
     assert json.loads(done.stdout)["meta"]["replications"] == 3
+
+
+def test_seeds_are_required_not_invented(tmp_path, capsys):
+    path = tmp_path / "noseeds.yaml"
+    path.write_text(SCENARIO.replace("seeds: {strategy: top_followers, k: 3}\n", ""))
+    assert main(["run", str(path)]) == 2
+    assert "noseeds.yaml: seeds: Field required" in capsys.readouterr().err
