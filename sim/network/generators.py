@@ -33,6 +33,7 @@ import numpy as np
 
 from sim.dtypes import EDGE, NODE
 from sim.network.graph import Network
+from sim.network.graph import dedupe_sorted as _dedupe_sorted
 
 __all__ = [
     "barabasi_albert",
@@ -56,18 +57,6 @@ member of its community (see :func:`follower_graph`)."""
 def _check_rng(rng: np.random.Generator) -> None:
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(7))")
-
-
-def _dedupe_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Drop repeats from a sorted array; returns ``(unique, keep_mask or None if no repeats)``."""
-    if keys.size < 2:
-        return keys, None
-    keep = np.empty(keys.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-    if keep.all():
-        return keys, None
-    return keys[keep], keep
 
 
 def _in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

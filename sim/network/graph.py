@@ -126,13 +126,10 @@ class Network:
             order = np.argsort(key, kind="stable")
             key = key[order]
             tie_values = tie_values[order]
-        if dedupe and key.size:
-            first = np.empty(key.size, dtype=bool)
-            first[0] = True
-            np.not_equal(key[1:], key[:-1], out=first[1:])
-            if not first.all():
-                key = key[first]
-                tie_values = None if tie_values is None else tie_values[first]
+        if dedupe:
+            key, first = dedupe_sorted(key)
+            if first is not None and tie_values is not None:
+                tie_values = tie_values[first]
         row = key // n_nodes
         indices = (key - row * n_nodes).astype(NODE)
         indptr = np.zeros(n_nodes + 1, dtype=EDGE)
@@ -247,6 +244,21 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({self.name!r}, nodes={self.n_nodes}, edges={self.n_edges})"
+
+
+def dedupe_sorted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Drop repeats from a sorted array; returns ``(unique, keep_mask or None if no repeats)``.
+
+    ``keep_mask`` marks the first element of each run, so parallel arrays can follow.
+    """
+    if keys.size < 2:
+        return keys, None
+    keep = np.empty(keys.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    if keep.all():
+        return keys, None
+    return keys[keep], keep
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
