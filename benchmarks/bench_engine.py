@@ -59,23 +59,21 @@ def measure(n: int, replications: int) -> dict:
     seeds = np.argsort(network.followers)[-50:]
     full = Dynamics(
         rule="threshold",
-        topic="fitness",
         active_steps=3,
         tie_half_life=20,
         reinforcement=0.1,
         memory_half_life=10,
         external_p=1e-5,
-        sponsored_weight=0.8,
     )
     rows = {}
-    for label, dynamics, agents in (
-        ("full model", full, population),
-        ("bare cascade (baseline)", Dynamics(rule="cascade"), None),
-    ):
-        if agents is None:
-            agents = textbook_agents(n)
+    cases = (
+        ("full model", full, population, {"topic": "fitness", "sponsored_weight": 0.8}),
+        ("bare cascade (baseline)", Dynamics(rule="cascade"), textbook_agents(n), {}),
+    )
+    for label, dynamics, agents, campaign in cases:
         start = time.perf_counter()
-        simulation = Simulation(network, agents, dynamics, SeedSchedule.build(seeds, 0, 3, 7), 60)
+        schedule = SeedSchedule.build(seeds, 0, 3, 7)
+        simulation = Simulation(network, agents, dynamics, schedule, 60, **campaign)
         setup_seconds = time.perf_counter() - start
         simulation.run(replication_keys(0, 1))  # warm-up: loads or compiles the kernel
         start = time.perf_counter()

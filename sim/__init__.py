@@ -4,8 +4,8 @@ adoption, and seeding strategies compared on the same random draws.
 Importing ``sim`` runs nothing; the public API is re-exported here.
 """
 
-from sim.api import build, run
-from sim.config import Dynamics, Population, Scenario, Seeds
+from sim.api import build, prepare, run
+from sim.config import Campaign, Dynamics, Population, Scenario, Strategy
 from sim.engine import Simulation
 from sim.network import Network
 from sim.results import Results
@@ -13,16 +13,18 @@ from sim.scenario import ScenarioError, load_scenario
 from sim.version import __version__
 
 __all__ = [
+    "Campaign",
     "Dynamics",
     "Network",
     "Population",
     "Results",
     "Scenario",
     "ScenarioError",
-    "Seeds",
     "Simulation",
+    "Strategy",
     "__version__",
     "build",
     "load_scenario",
+    "prepare",
     "run",
 ]

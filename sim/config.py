@@ -188,8 +188,6 @@ class Dynamics(Strict):
     """The adoption rule and the time constants of trust and memory (days)."""
 
     rule: Literal["threshold", "fractional", "cascade", "bass"] = "threshold"
-    topic: str | None = None
-    """Campaign topic (one of the population's topics; the first when omitted)."""
     active_steps: PositiveInt | None = 1
     """Days an adopter keeps posting (None: for the whole run)."""
     tie_half_life: Annotated[float, Field(gt=0.0)] | None = None
@@ -197,65 +195,172 @@ class Dynamics(Strict):
     memory_half_life: Annotated[float, Field(gt=0.0)] | None = None
     external_p: Probability = 0.0
     bass_q: Annotated[float, Field(ge=0.0)] = 0.0
-    sponsored_weight: Probability = 1.0
 
 
-# ---------------------------------------------------------------------------- seeds
-class Seeds(Strict):
-    """Which agents start the campaign, and when they post.
+# ---------------------------------------------------------------------------- campaign
+TierName = Literal["nano", "micro", "macro", "mega"]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
 
-    ``explicit``: the listed ``ids`` (file labels for loaded networks). ``random``: ``k`` agents
-    at random. ``top_followers``: the ``k`` largest follower counts. ``tier``: ``k`` agents of
-    follower tier ``tier`` (the most-followed first). ``topic``: the ``k`` agents with the most
-    expertise on the campaign topic.
+
+class Tiers(Strict):
+    """Follower tiers: boundaries in followers on a reference platform, scaled to the network.
+
+    The defaults are the industry's nano < 10k, micro 10k-100k, macro 100k-1M, mega > 1M on a
+    platform of 10^7 accounts: in a 10^5-agent network, mega starts at 10^4 followers.
     """
 
-    strategy: Literal["explicit", "random", "top_followers", "tier", "topic"] = "random"
-    name: str | None = None
-    k: Annotated[int, Field(ge=0)] = 1
-    ids: list[int] | None = None
-    tier: Literal["nano", "micro", "macro", "mega"] | None = None
-    step: Annotated[int, Field(ge=0)] = 0
-    posts: PositiveInt = 1
-    every: PositiveInt = 1
+    boundaries: tuple[PositiveFloat, PositiveFloat, PositiveFloat] = (10_000, 100_000, 1_000_000)
+    reference_population: PositiveFloat = 10_000_000
 
     @model_validator(mode="after")
-    def _consistent(self) -> Seeds:
-        if self.strategy == "explicit" and self.ids is None:
-            raise ValueError("strategy 'explicit' needs 'ids'")
-        if self.strategy == "tier" and self.tier is None:
-            raise ValueError("strategy 'tier' needs 'tier' (nano, micro, macro or mega)")
+    def _ascending(self) -> Tiers:
+        low, mid, high = self.boundaries
+        if not low < mid < high:
+            raise ValueError(f"boundaries must increase, got {list(self.boundaries)}")
         return self
 
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        if self.strategy == "tier":
-            return f"{self.tier}_{self.k}"
-        if self.strategy == "explicit":
-            return "explicit"
-        return f"{self.strategy}_{self.k}"
+
+class TierPrices(Strict):
+    """A price per post for each tier."""
+
+    tiers: dict[TierName, Annotated[float, Field(ge=0.0)]]
+
+    @model_validator(mode="after")
+    def _all_tiers(self) -> TierPrices:
+        missing = [name for name in ("nano", "micro", "macro", "mega") if name not in self.tiers]
+        if missing:
+            raise ValueError(f"prices.tiers needs a price for {', '.join(missing)}")
+        return self
+
+
+class PerFollowerPrice(Strict):
+    """A price per post proportional to (platform-scale) followers, with a floor."""
+
+    per_follower: PositiveFloat
+    minimum: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+PriceModel = Literal["rate_card", "survey"] | TierPrices | PerFollowerPrice
+
+
+class Campaign(Strict):
+    """What is being promoted, with how much money, at which prices.
+
+    ``prices``: ``rate_card`` (per-post tier prices from public rate cards), ``survey`` (a
+    published per-post survey, far flatter), ``{tiers: {...}}`` or ``{per_follower: 0.01}``.
+    ``price_scale`` multiplies prices (one number, or one per tier) to sweep their tenfold
+    spread within a tier. ``engagement`` is the chance a follower sees an influencer's campaign
+    post, by the influencer's tier (``rate_card``: 4%, 2.4%, 1.8%, 1.7%; ``null``: the
+    population's attention). ``sponsored_weight`` discounts paid posts against organic word of
+    mouth (authenticity).
+    """
+
+    topic: str | None = None
+    budget: PositiveFloat
+    currency: str = "USD"
+    prices: PriceModel = "rate_card"
+    price_scale: PositiveFloat | dict[TierName, PositiveFloat] = 1.0
+    engagement: Literal["rate_card"] | dict[TierName, Probability] | None = "rate_card"
+    sponsored_weight: Probability = 1.0
+    tiers: Tiers = Tiers()
+
+
+# ---------------------------------------------------------------------------- strategies
+class Strategy(Strict):
+    """One seeding plan: who posts the campaign, how often, and with what weight.
+
+    ``select``:
+
+    - ``tier``: accounts of ``tier``, ranked by ``rank``;
+    - ``topic``: accounts with the most expertise on the campaign topic (within ``tier`` if
+      given);
+    - ``top_followers``: the most-followed accounts;
+    - ``random``: accounts in random order (within ``tier`` if given);
+    - ``communities``: one account per community in turn, each ranked by ``rank``;
+    - ``explicit``: the listed ``ids`` (file labels for loaded networks);
+    - ``brand``: no influencers; the brand's own account posts to a paid audience bought at
+      ``cpm`` per thousand impressions.
+
+    With a campaign budget, accounts are taken in ranked order while the budget covers them
+    (``k`` caps the count; without ``k``, as many as the budget buys). ``sponsored: false`` is a
+    relationship programme: posts carry organic weight 1 instead of the sponsored discount.
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    select: Literal["tier", "topic", "top_followers", "random", "communities", "explicit", "brand"]
+    k: Annotated[int, Field(ge=1)] | None = None
+    tier: TierName | None = None
+    rank: Literal["followers", "topic", "random"] = "followers"
+    ids: list[int] | None = None
+    start: Annotated[int, Field(ge=0)] = 0
+    posts: PositiveInt = 1
+    every: PositiveInt = 1
+    sponsored: bool = True
+    cpm: PositiveFloat = 10.0
+    audience: Literal["random", "interest"] = "random"
+    brand_expertise: Probability = 0.5
+    brand_tie: Probability = 0.5
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Strategy:
+        if self.select == "explicit" and not self.ids:
+            raise ValueError("select 'explicit' needs 'ids' (a list of node ids)")
+        if self.select == "tier" and self.tier is None:
+            raise ValueError("select 'tier' needs 'tier' (nano, micro, macro or mega)")
+        if self.select != "explicit" and self.ids is not None:
+            raise ValueError("'ids' is only used with select 'explicit'")
+        return self
+
+
+class Outputs(Strict):
+    """Where ``compare`` writes its tables and plots (default ``results/<scenario name>``)."""
+
+    directory: Path | None = None
+    plots: bool = True
 
 
 # ---------------------------------------------------------------------------- scenario
 class Scenario(Strict):
-    """A whole experiment: network, population, dynamics, seeds, and how long and how often."""
+    """A whole experiment: network, population, dynamics, campaign, the strategies to compare,
+    and how long and how often to run them."""
 
-    name: str = "scenario"
+    name: Annotated[str, Field(min_length=1)] = "scenario"
     network: GeneratedNetwork | FileNetwork
     population: Population = Population()
     dynamics: Dynamics = Dynamics()
-    seeds: Seeds
+    campaign: Campaign | None = None
+    strategies: Annotated[list[Strategy], Field(min_length=1)]
     steps: PositiveInt = 60
     replications: PositiveInt = 100
     seed: Annotated[int, Field(ge=0)] = 0
+    outputs: Outputs = Outputs()
 
     @model_validator(mode="after")
-    def _topic_known(self) -> Scenario:
-        topic = self.dynamics.topic
-        if topic is not None and topic not in self.population.topics:
+    def _consistent(self) -> Scenario:
+        topics = self.population.topics
+        if self.campaign is not None and self.campaign.topic not in (None, *topics):
             raise ValueError(
-                f"dynamics.topic {topic!r} is not one of population.topics {self.population.topics}"
+                f"campaign.topic {self.campaign.topic!r} is not one of population.topics {topics}"
             )
+        names = [strategy.name for strategy in self.strategies]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"strategy names must be distinct; repeated: {repeated}")
+        for strategy in self.strategies:
+            if self.campaign is None and (strategy.k is None or strategy.select == "brand"):
+                why = "a brand account buys reach" if strategy.select == "brand" else "no k given"
+                raise ValueError(f"strategy {strategy.name!r} needs a campaign budget ({why})")
+            last_post = strategy.start + strategy.every * (strategy.posts - 1)
+            if last_post >= self.steps:
+                raise ValueError(
+                    f"strategy {strategy.name!r} posts on day {last_post}, after the last day "
+                    f"({self.steps - 1}); raise steps or move the posts"
+                )
         return self
+
+    @property
+    def topic(self) -> str:
+        """The campaign topic (the first population topic when there is no campaign)."""
+        if self.campaign is not None and self.campaign.topic is not None:
+            return self.campaign.topic
+        return self.population.topics[0]

@@ -45,6 +45,10 @@ class Simulation:
         The model's inputs (see :mod:`sim.config`).
     steps : int
         Days per replication.
+    topic : str, optional
+        The campaign topic (the population's first topic when omitted).
+    sponsored_weight : float
+        Weight of the seeds' scheduled posts (1 = as credible as organic word of mouth).
     """
 
     def __init__(
@@ -54,6 +58,9 @@ class Simulation:
         dynamics: Dynamics,
         schedule: SeedSchedule,
         steps: int,
+        *,
+        topic: str | None = None,
+        sponsored_weight: float = 1.0,
     ) -> None:
         if agents.n_agents != network.n_nodes:
             raise ValueError(
@@ -66,7 +73,8 @@ class Simulation:
         self.dynamics = dynamics
         self.schedule = schedule
         self.steps = int(steps)
-        self.topic = agents.topic_index(dynamics.topic)
+        self.sponsored_weight = float(sponsored_weight)
+        self.topic = agents.topic_index(topic)
         self._graph = kernel.Graph(network.indptr, network.indices, network.tie_values())
         self._agents = self._agent_arrays()
         self._params = self._param_tuple()
@@ -117,7 +125,7 @@ class Simulation:
             0.0 if d.memory_half_life is None else 1.0 / d.memory_half_life,
             float(d.external_p),
             float(d.bass_q),
-            float(d.sponsored_weight),
+            self.sponsored_weight,
             halving_table(d.tie_half_life, self.steps),
             halving_table(d.memory_half_life, self.steps),
         )

@@ -12,6 +12,7 @@ One schema, snake_case columns, fixed here:
 - ``attribution``: one row per (strategy, replication, seed): adoptions whose first exposure
   came down that seed's cascade (``seed`` = -1 for adopters reached by no seed).
 - ``communities``: one row per (strategy, replication, community): adoptions.
+- ``strategies``: one row per strategy: selection, seeds by tier, posting plan and ``spend``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ REPLICATION_COLUMNS = (
     "organic_adopters",
     "reach",
     "time_to_half",
+    "spend",
     "posts",
     "exposures",
     "edges_touched",
@@ -49,14 +51,20 @@ class Results:
     attribution: pd.DataFrame
     communities: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    strategies: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def concat(cls, parts: list[Results], meta: dict | None = None) -> Results:
         """Stack the tables of several runs (e.g. one per strategy)."""
-        return cls(
-            *(pd.concat([getattr(p, name) for p in parts], ignore_index=True) for name in _TABLES),
-            meta=meta if meta is not None else (parts[0].meta if parts else {}),
-        )
+        tables = []
+        for name in _TABLES:
+            table = pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+            order = list(dict.fromkeys(table["strategy"].astype(str)))
+            table["strategy"] = pd.Categorical(table["strategy"].astype(str), categories=order)
+            tables.append(table)
+        strategies = pd.concat([p.strategies for p in parts], ignore_index=True)
+        meta = meta if meta is not None else (parts[0].meta if parts else {})
+        return cls(*tables, meta=meta, strategies=strategies)
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per strategy: mean, standard deviation and normal-theory interval of the outcomes."""
@@ -66,7 +74,7 @@ class Results:
         """Write every table as Parquet and CSV, the summary and ``meta`` as JSON."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        for name in _TABLES:
+        for name in (*_TABLES, "strategies"):
             table = getattr(self, name)
             table.to_parquet(out / f"{name}.parquet", index=False)
             table.to_csv(out / f"{name}.csv", index=False)
@@ -86,6 +94,7 @@ def tabulate(
     by_origin: np.ndarray,
     by_community: np.ndarray,
     seed_labels: np.ndarray,
+    spend: float = 0.0,
 ) -> Results:
     """Turn raw kernel arrays (see :class:`sim.engine.RawRun`) into tidy tables."""
     n_reps, n_steps, _ = step_stats.shape
@@ -117,6 +126,7 @@ def tabulate(
             "organic_adopters": final - np.minimum(seeds_adopted, final),
             "reach": cumulative[:, -1, NEW_AWARE] if n_steps else 0,
             "time_to_half": time_to_half,
+            "spend": np.full(n_reps, spend, dtype=np.float64),
             **{
                 name: totals[:, STEP_STAT_NAMES.index(name)]
                 for name in ("posts", "exposures", "edges_touched")

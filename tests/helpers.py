@@ -21,10 +21,13 @@ def final_adopters(
     seed: int = 0,
     steps: int = 200,
     agents: AgentArrays | None = None,
+    topic: str | None = None,
 ) -> np.ndarray:
     """Final adopter counts (seeds included) of ``replications`` runs."""
     agents = agents if agents is not None else textbook_agents(network.n_nodes)
-    simulation = Simulation(network, agents, dynamics, SeedSchedule.build(seeds), steps)
+    simulation = Simulation(
+        network, agents, dynamics, SeedSchedule.build(seeds), steps, topic=topic
+    )
     raw = simulation.run(replication_keys(seed, replications))
     return raw.step_stats[:, :, -1].sum(axis=1)
 

@@ -13,7 +13,7 @@ SCENARIO = """
 name: tiny
 network: {generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.3}
 dynamics: {rule: cascade}
-seeds: {strategy: top_followers, k: 3}
+strategies: [{name: top3, select: top_followers, k: 3}]
 steps: 30
 replications: 12
 seed: 5
@@ -32,7 +32,7 @@ def test_run_prints_summary(scenario, capsys):
     out = capsys.readouterr().out
     assert "tiny: 2,000 agents" in out
     assert "8 replications, seed 5" in out
-    assert "top_followers_3" in out
+    assert "top3" in out
 
 
 def test_run_json_and_output_folder(scenario, tmp_path, capsys):
@@ -81,6 +81,8 @@ def test_python_dash_m_entry_point(scenario):
 
 def test_seeds_are_required_not_invented(tmp_path, capsys):
     path = tmp_path / "noseeds.yaml"
-    path.write_text(SCENARIO.replace("seeds: {strategy: top_followers, k: 3}\n", ""))
+    path.write_text(
+        SCENARIO.replace("strategies: [{name: top3, select: top_followers, k: 3}]\n", "")
+    )
     assert main(["run", str(path)]) == 2
-    assert "noseeds.yaml: seeds: Field required" in capsys.readouterr().err
+    assert "noseeds.yaml: strategies: Field required" in capsys.readouterr().err

@@ -15,7 +15,9 @@ def two_nodes(tie: float) -> Network:
     return Network.from_edges([0], [1], 2, ties=[tie])
 
 
-def run_posts(dynamics: Dynamics, post_days: list[int], tie: float = 0.8, steps: int = 30):
+def run_posts(
+    dynamics: Dynamics, post_days: list[int], tie: float = 0.8, steps: int = 30, weight: float = 1.0
+):
     """Agent 0 posts to its one follower on the given days; agent 1 never adopts."""
     network = two_nodes(tie)
     agents = uniform_agents(2, threshold=1e9)
@@ -23,7 +25,7 @@ def run_posts(dynamics: Dynamics, post_days: list[int], tie: float = 0.8, steps:
     schedule = SeedSchedule(
         np.array([0], np.int32), np.zeros(days.size, np.int32), days, np.zeros(days.size, np.int32)
     )
-    simulation = Simulation(network, agents, dynamics, schedule, steps)
+    simulation = Simulation(network, agents, dynamics, schedule, steps, sponsored_weight=weight)
     simulation.run(replication_keys(0, 1))
     return simulation.state
 
@@ -53,5 +55,5 @@ def test_memory_fades_with_its_half_life():
 
 
 def test_sponsored_posts_carry_the_authenticity_discount():
-    state = run_posts(Dynamics(sponsored_weight=0.25), [0])
+    state = run_posts(Dynamics(), [0], weight=0.25)
     assert state.agent["influence"][1] == pytest.approx(0.8 * 0.25, rel=1e-6)

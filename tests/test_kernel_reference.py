@@ -39,7 +39,7 @@ def make_agents(n, rng, *, random_values):
     )
 
 
-def run_both(network, agents, dynamics, seed_posts, steps, key):
+def run_both(network, agents, dynamics, seed_posts, steps, key, sponsored_weight=1.0):
     """(kernel result, reference result) for one replication."""
     nodes = np.array([node for node, _ in seed_posts], dtype=np.int32)
     when = np.array([step for _, step in seed_posts], dtype=np.int32)
@@ -48,7 +48,9 @@ def run_both(network, agents, dynamics, seed_posts, steps, key):
     distinct = np.array(distinct, dtype=np.int32)
     order = np.argsort(when, kind="stable")
     schedule = SeedSchedule(distinct, nodes[order], when[order], origin[order])
-    simulation = Simulation(network, agents, dynamics, schedule, steps)
+    simulation = Simulation(
+        network, agents, dynamics, schedule, steps, sponsored_weight=sponsored_weight
+    )
     raw = simulation.run(np.array([key], dtype=np.uint64))
     state = simulation.state
     src, dst = network.edges()
@@ -73,7 +75,7 @@ def run_both(network, agents, dynamics, seed_posts, steps, key):
         memory_half_life=dynamics.memory_half_life,
         external_p=dynamics.external_p,
         bass_q=dynamics.bass_q,
-        sponsored_weight=dynamics.sponsored_weight,
+        sponsored_weight=sponsored_weight,
     )
     return (state, raw), ref
 
@@ -145,10 +147,9 @@ def test_full_model_matches_reference(rule):
             memory_half_life=float(rng.uniform(1, 5)),
             external_p=float(rng.choice([0.0, 0.03])),
             bass_q=0.8,
-            sponsored_weight=0.7,
         )
         posts = [(1, 0), (7, 0), (1, 3), (12, 2)]
-        kernel, ref = run_both(network, agents, dynamics, posts, 14, 77 + trial)
+        kernel, ref = run_both(network, agents, dynamics, posts, 14, 77 + trial, 0.7)
         assert_same(kernel, ref, network.n_nodes)
 
 

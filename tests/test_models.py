@@ -171,10 +171,10 @@ def test_topic_trust_limits_off_topic_campaigns():
     agents.expertise[:, 1] = 0.15
     seeds = rng.choice(n, 5, replace=False)
     on_topic = final_adopters(
-        network, Dynamics(rule="cascade", topic="topic0"), seeds, replications=60, agents=agents
+        network, Dynamics(rule="cascade"), seeds, replications=60, agents=agents, topic="topic0"
     )
     off_topic = final_adopters(
-        network, Dynamics(rule="cascade", topic="topic1"), seeds, replications=60, agents=agents
+        network, Dynamics(rule="cascade"), seeds, replications=60, agents=agents, topic="topic1"
     )
     difference = on_topic.mean() - off_topic.mean()
     se = np.sqrt(on_topic.var(ddof=1) / 60 + off_topic.var(ddof=1) / 60)

@@ -5,11 +5,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.config import Attention, Population, Seeds
+from sim.config import Attention, Population, Strategy
 from sim.network import Network
 from sim.network.generators import follower_graph
 from sim.population import attention_by_followers, build_population, sample
-from sim.seeding import SeedSchedule, select_seeds
+from sim.seeding import SeedSchedule
+from sim.strategies import StrategyError, make_plan
 from sim.tiers import TIER_NAMES, scaled_boundaries, tier_of
 
 
@@ -81,8 +82,13 @@ def test_population_file_overrides_draws(tmp_path, network):
     assert agents.threshold[[0, 5]].tolist() == [0.9, 0.1]
     assert agents.expertise[0, 1] == pytest.approx(0.11)
     path.write_text("node,expertise_cooking\n0,0.5\n")
-    with pytest.raises(ValueError, match="expertise_cooking.*cooking"):
+    with pytest.raises(ValueError, match=r"expertise_cooking.*cooking"):
         build_population(spec, network, np.random.default_rng(0))
+
+
+def pick(strategy: Strategy, network, agents, topic="a"):
+    rng = np.random.default_rng(3)
+    return make_plan(strategy, network, agents, None, topic, rng).schedule.seeds
 
 
 def test_seed_strategies(network):
@@ -93,28 +99,32 @@ def test_seed_strategies(network):
         network,
         np.random.default_rng(2),
     )
-    rng = np.random.default_rng(3)
     followers = network.followers
-    top = select_seeds(Seeds(strategy="top_followers", k=5), network, agents, rng)
+    top = pick(Strategy(name="t", select="top_followers", k=5), network, agents)
     assert sorted(followers[top]) == sorted(np.sort(followers)[-5:])
-    topic = select_seeds(Seeds(strategy="topic", k=7), network, agents, rng, topic="b")
+    topic = pick(Strategy(name="t", select="topic", k=7), network, agents, topic="b")
     assert agents.expertise[topic, 1].min() >= np.sort(agents.expertise[:, 1])[-7]
-    micro = select_seeds(Seeds(strategy="tier", tier="micro", k=4), network, agents, rng)
+    micro = pick(Strategy(name="t", select="tier", tier="micro", k=4), network, agents)
     assert np.all(tier_of(followers[micro], network.n_nodes) == TIER_NAMES.index("micro"))
-    random = select_seeds(Seeds(strategy="random", k=50), network, agents, rng)
+    assert (
+        followers[micro].min() >= np.sort(followers[tier_of(followers, network.n_nodes) == 1])[-4]
+    )
+    random = pick(Strategy(name="t", select="random", k=50), network, agents)
     assert np.unique(random).size == 50
-    explicit = select_seeds(Seeds(strategy="explicit", ids=[3, 1]), network, agents, rng)
+    explicit = pick(Strategy(name="t", select="explicit", ids=[3, 1], k=2), network, agents)
     assert explicit.tolist() == [3, 1]
-    with pytest.raises(ValueError, match="only .* mega accounts"):
-        select_seeds(Seeds(strategy="tier", tier="mega", k=1000), network, agents, rng)
-    with pytest.raises(KeyError, match="node 999999"):
-        select_seeds(Seeds(strategy="explicit", ids=[999_999]), network, agents, rng)
+    spread = pick(Strategy(name="t", select="communities", k=6), network, agents)
+    assert np.unique(network.community[spread]).size == 6  # one per community
+    with pytest.raises(StrategyError, match=r"only .* qualify"):
+        pick(Strategy(name="t", select="tier", tier="mega", k=1000), network, agents)
+    with pytest.raises(StrategyError, match="node 999999"):
+        pick(Strategy(name="t", select="explicit", ids=[999_999], k=1), network, agents)
 
 
 def test_explicit_seeds_use_file_labels():
     network = Network.from_edges([0, 1], [1, 2], 3, labels=np.array([100, 205, 307]))
     agents = build_population(Population(), network, np.random.default_rng(0))
-    chosen = select_seeds(Seeds(strategy="explicit", ids=[307, 100]), network, agents, None)
+    chosen = pick(Strategy(name="e", select="explicit", ids=[307, 100], k=2), network, agents)
     assert chosen.tolist() == [2, 0]
 
 

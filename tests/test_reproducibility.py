@@ -5,13 +5,13 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.config import Dynamics, GeneratedNetwork, Population, Seeds
+from sim.config import Dynamics, GeneratedNetwork, Population, Strategy
 
 SMALL = dict(
     network=GeneratedNetwork(generator="erdos_renyi", n=3000, mean_degree=6, ties=0.35),
     population=Population(activity=0.7, attention={"mode": "constant", "value": 0.8}),
     dynamics=Dynamics(rule="cascade", active_steps=3, tie_half_life=10, reinforcement=0.1),
-    seeds=Seeds(strategy="random", k=4),
+    strategies=[Strategy(name="random 4", select="random", k=4)],
     steps=40,
 )
 
@@ -38,13 +38,17 @@ def test_a_replication_is_the_same_alone_and_in_a_batch():
     pd.testing.assert_frame_equal(alone.steps, expected)
 
 
-def test_strategy_only_changes_what_seeds_change():
-    """Common random numbers: with the same seeds under two labels, identical outcomes."""
-    one = sim.run(replications=10, seed=1, strategy="a", **SMALL)
-    two = sim.run(replications=10, seed=1, strategy="b", **SMALL)
-    np.testing.assert_array_equal(
-        one.replications["final_adopters"], two.replications["final_adopters"]
-    )
+def test_strategies_share_random_draws():
+    """Common random numbers: two strategies that pick the same seeds give identical results."""
+    same = [
+        Strategy(name="a", select="random", k=4),
+        Strategy(name="b", select="explicit", ids=[0], k=1),
+        Strategy(name="c", select="explicit", ids=[0], k=1),
+    ]
+    results = sim.run(replications=10, seed=1, **(SMALL | {"strategies": same}))
+    finals = results.replications.set_index(["strategy", "replication"])["final_adopters"]
+    np.testing.assert_array_equal(finals.loc["b"], finals.loc["c"])
+    assert not np.array_equal(finals.loc["a"], finals.loc["b"])
 
 
 def test_results_record_version_and_seed(tmp_path):

@@ -1,0 +1,205 @@
+"""From a :class:`sim.config.Strategy` to a runnable plan: who posts, when, at what cost.
+
+A plan spends the campaign budget at tier prices: candidates are ranked by the strategy and
+taken in order while the budget covers them (``k`` caps the count). Spend never exceeds the
+budget. The brand-account strategy adds one account, the brand, whose followers are the paid
+audience it buys at a CPM; it is appended after every agent so that all other agents and edges
+keep their ids, and with them their random draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import rng as streams
+from sim.config import Campaign, Strategy
+from sim.dtypes import EDGE, NODE, VALUE
+from sim.network import Network
+from sim.population import AgentArrays
+from sim.pricing import account_tiers, engagement_by_tier, price_per_post
+from sim.seeding import SeedSchedule
+from sim.tiers import TIER_NAMES
+
+
+class StrategyError(ValueError):
+    """A strategy that cannot be carried out on this network and budget."""
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A strategy made concrete for one network and population."""
+
+    strategy: Strategy
+    network: Network
+    agents: AgentArrays
+    schedule: SeedSchedule
+    spend: float
+    seeds_by_tier: dict[str, int]
+    sponsored_weight: float
+
+    @property
+    def n_seeds(self) -> int:
+        return int(self.schedule.seeds.size)
+
+    @property
+    def is_brand(self) -> bool:
+        return self.strategy.select == "brand"
+
+
+def strategy_rng(seed: int, name: str) -> np.random.Generator:
+    """A stream per strategy, keyed by its name, so reordering strategies changes nothing."""
+    key = zlib.crc32(name.encode("utf-8"))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(streams.SEEDING, key)))
+
+
+def make_plan(
+    strategy: Strategy,
+    network: Network,
+    agents: AgentArrays,
+    campaign: Campaign | None,
+    topic: str,
+    rng: np.random.Generator,
+) -> Plan:
+    """Choose the seeds (or build the brand account) and schedule their posts."""
+    weight = campaign.sponsored_weight if (campaign and strategy.sponsored) else 1.0
+    if strategy.select == "brand":
+        return _brand_plan(strategy, network, agents, campaign, topic, rng, weight)
+    n = network.n_nodes
+    tiers = (
+        account_tiers(network.followers, n, campaign.tiers) if campaign else _default_tiers(network)
+    )
+    order = candidate_order(strategy, network, agents, topic, tiers, rng)
+    if campaign is None:
+        if strategy.k > order.size:
+            raise StrategyError(
+                f"strategy {strategy.name!r} asks for {strategy.k} accounts but only "
+                f"{order.size} qualify"
+            )
+        chosen = order[: strategy.k]
+        spend = 0.0
+    else:
+        cost = price_per_post(network.followers[order], n, campaign) * strategy.posts
+        chosen, spend = _within_budget(strategy, order, cost, campaign)
+    schedule = SeedSchedule.build(chosen, strategy.start, strategy.posts, strategy.every)
+    if campaign is not None:
+        table = engagement_by_tier(campaign)
+        if table is not None:
+            attention = agents.attention.copy()
+            attention[chosen] = table[tiers[chosen]]
+            agents = dataclasses.replace(agents, attention=attention)
+    counts = np.bincount(tiers[chosen], minlength=len(TIER_NAMES))
+    by_tier = {name: int(count) for name, count in zip(TIER_NAMES, counts, strict=True)}
+    return Plan(strategy, network, agents, schedule, spend, by_tier, weight)
+
+
+def candidate_order(
+    strategy: Strategy,
+    network: Network,
+    agents: AgentArrays,
+    topic: str,
+    tiers: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Candidate accounts in the order the strategy would hire them (int32)."""
+    select = strategy.select
+    if select == "explicit":
+        try:
+            return network.node_ids(np.asarray(strategy.ids, dtype=np.int64))
+        except KeyError as error:
+            raise StrategyError(f"strategy {strategy.name!r}: {error.args[0]}") from None
+    pool = np.arange(network.n_nodes)
+    if strategy.tier is not None:
+        pool = pool[tiers == TIER_NAMES.index(strategy.tier)]
+    rank = {"top_followers": "followers", "topic": "topic", "random": "random"}.get(select)
+    ordered = _ranked(pool, rank or strategy.rank, network, agents, topic, rng)
+    if select == "communities" and network.community is not None:
+        community = network.community[ordered]
+        position = np.empty(ordered.size, dtype=np.int64)
+        for c in np.unique(community):  # one pass per community: position within it
+            members = np.flatnonzero(community == c)
+            position[members] = np.arange(members.size)
+        ordered = ordered[np.lexsort((community, position))]
+    if ordered.size == 0:
+        where = f" in tier {strategy.tier}" if strategy.tier else ""
+        raise StrategyError(f"strategy {strategy.name!r}: no accounts{where} in this network")
+    return ordered.astype(NODE)
+
+
+def _ranked(pool, rank, network, agents, topic, rng) -> np.ndarray:
+    followers = network.followers[pool]
+    if rank == "random":
+        return rng.permutation(pool)
+    if rank == "topic":
+        expertise = agents.expertise[pool, agents.topic_index(topic)]
+        return pool[np.lexsort((pool, -followers, -expertise))]
+    return pool[np.lexsort((pool, -followers))]
+
+
+def _within_budget(strategy: Strategy, order, cost, campaign: Campaign):
+    """The longest prefix of ``order`` the budget covers (capped at ``k``), and its spend."""
+    affordable = int(np.searchsorted(np.cumsum(cost), campaign.budget, side="right"))
+    name, currency = strategy.name, campaign.currency
+    if strategy.k is not None and strategy.k > order.size:
+        raise StrategyError(
+            f"strategy {name!r} asks for {strategy.k} accounts but only {order.size} qualify"
+        )
+    if strategy.k is not None and strategy.k > affordable:
+        needed = float(np.sum(cost[: strategy.k]))
+        raise StrategyError(
+            f"strategy {name!r} is over budget: {strategy.k} accounts x {strategy.posts} posts "
+            f"cost {needed:,.0f} {currency}, the budget is {campaign.budget:,.0f} {currency}"
+        )
+    if affordable == 0:
+        raise StrategyError(
+            f"strategy {name!r}: the budget of {campaign.budget:,.0f} {currency} does not buy "
+            f"one account ({cost[0]:,.0f} {currency} for the first)"
+        )
+    count = affordable if strategy.k is None else strategy.k
+    return order[:count], float(np.sum(cost[:count]))
+
+
+def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan:
+    """Append the brand account, following it with the paid audience the budget buys."""
+    n = network.n_nodes
+    impressions = campaign.budget / strategy.cpm * 1000.0 / strategy.posts
+    size = int(min(n, max(1, round(impressions))))
+    if strategy.audience == "interest":
+        interest = agents.interest[:, agents.topic_index(topic)]
+        audience = np.lexsort((rng.random(n), -interest))[:size]
+    else:
+        audience = rng.choice(n, size=size, replace=False)
+    audience = np.sort(audience).astype(NODE)
+    brand = n
+    indptr = np.append(network.indptr, network.indptr[-1] + size).astype(EDGE)
+    indices = np.concatenate([network.indices, audience])
+    ties = np.concatenate([network.tie_values(), np.full(size, strategy.brand_tie, dtype=VALUE)])
+    community = None
+    if network.community is not None:
+        community = np.append(network.community, network.community.max() + 1)
+    labels = None
+    if network.labels is not None:
+        labels = np.append(network.labels, network.labels.max() + 1)
+    grown = Network(indptr, indices, ties, community, labels, f"{network.name} + brand")
+    topics = len(agents.topics)
+    agents = AgentArrays(
+        agents.topics,
+        np.vstack([agents.expertise, np.full((1, topics), strategy.brand_expertise, VALUE)]),
+        np.vstack([agents.interest, np.zeros((1, topics), VALUE)]),
+        np.append(agents.threshold, np.inf),
+        np.append(agents.min_sources, 1).astype(np.int32),
+        np.append(agents.activity, 0.0).astype(VALUE),
+        np.append(agents.attention, 1.0).astype(VALUE),
+    )
+    schedule = SeedSchedule.build(np.array([brand]), strategy.start, strategy.posts, strategy.every)
+    by_tier = dict.fromkeys(TIER_NAMES, 0)
+    return Plan(strategy, grown, agents, schedule, float(campaign.budget), by_tier, weight)
+
+
+def _default_tiers(network: Network) -> np.ndarray:
+    from sim.config import Tiers
+
+    return account_tiers(network.followers, network.n_nodes, Tiers())
