@@ -22,7 +22,7 @@ from sim.seeding import SeedSchedule
 class RawRun:
     """Kernel output for a batch of replications.
 
-    step_stats : int64 (R, steps, 5) with columns ``kernel.STEP_STAT_NAMES``.
+    step_stats : int64 (R, steps, N_STEP_STATS) with columns ``kernel.STEP_STAT_NAMES``.
     by_origin : int64 (R, G + 1) adoptions attributed to each seed (last column: no seed).
     by_community : int64 (R, C) adoptions per community.
     """

@@ -3,12 +3,14 @@
 One schema, snake_case columns, fixed here:
 
 - ``steps``: one row per (strategy, replication, step) with the day's ``posts``,
-  ``edges_touched``, ``exposures``, ``new_aware``, ``new_adopters`` and the running totals
-  ``aware`` and ``adopters``.
+  ``edges_touched``, ``exposures``, ``new_aware``, ``new_seed_adopters``, ``new_adopters``
+  (seeds included) and the running totals ``aware``, ``adopters`` and ``organic_adopters``
+  (adopters who are not paid seeds).
 - ``replications``: one row per (strategy, replication): ``seeds``, ``final_adopters`` (seeds
-  included), ``organic_adopters`` (final adopters who were not seeds), ``reach`` (agents who
-  saw at least one post, adopters included), ``time_to_half`` (first day by which half of the
-  final adopters had adopted; NaN when nobody did), and the run's totals.
+  included), ``organic_adopters`` (adopters who were not seeds: the campaign's result),
+  ``reach`` (agents who saw at least one post, adopters included), ``time_to_half`` (first day
+  by which half of the final organic adopters had adopted; NaN when nobody did), ``spend`` and
+  the run's totals.
 - ``attribution``: one row per (strategy, replication, seed): adoptions whose first exposure
   came down that seed's cascade (``seed`` = -1 for adopters reached by no seed).
 - ``communities``: one row per (strategy, replication, community): adoptions.
@@ -24,9 +26,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.kernels.diffusion import NEW_ADOPTERS, NEW_AWARE, STEP_STAT_NAMES
+from sim.kernels.diffusion import NEW_ADOPTERS, NEW_AWARE, NEW_SEED_ADOPTERS, STEP_STAT_NAMES
 
-STEP_COLUMNS = ("strategy", "replication", "step", *STEP_STAT_NAMES, "aware", "adopters")
+STEP_COLUMNS = (
+    "strategy",
+    "replication",
+    "step",
+    *STEP_STAT_NAMES,
+    "aware",
+    "adopters",
+    "organic_adopters",
+)
 REPLICATION_COLUMNS = (
     "strategy",
     "replication",
@@ -100,6 +110,8 @@ def tabulate(
     n_reps, n_steps, _ = step_stats.shape
     reps = np.asarray(replications, dtype=np.int64)
     cumulative = np.cumsum(step_stats, axis=1)
+    adopters = cumulative[:, :, NEW_ADOPTERS]
+    organic = adopters - cumulative[:, :, NEW_SEED_ADOPTERS]
     steps = pd.DataFrame(
         {
             "strategy": pd.Categorical([strategy] * (n_reps * n_steps)),
@@ -107,24 +119,22 @@ def tabulate(
             "step": np.tile(np.arange(n_steps, dtype=np.int64), n_reps),
             **{name: step_stats[:, :, k].ravel() for k, name in enumerate(STEP_STAT_NAMES)},
             "aware": cumulative[:, :, NEW_AWARE].ravel(),
-            "adopters": cumulative[:, :, NEW_ADOPTERS].ravel(),
+            "adopters": adopters.ravel(),
+            "organic_adopters": organic.ravel(),
         }
     )
-    adopters = cumulative[:, :, NEW_ADOPTERS]
-    final = adopters[:, -1] if n_steps else np.zeros(n_reps, np.int64)
-    reached_half = adopters >= (final[:, None] + 1) // 2
-    time_to_half = np.where(final > 0, reached_half.argmax(axis=1), np.nan)
+    final_organic = organic[:, -1]
+    reached_half = organic >= (final_organic[:, None] + 1) // 2
+    time_to_half = np.where(final_organic > 0, reached_half.argmax(axis=1), np.nan)
     totals = step_stats.sum(axis=1)
-    n_seeds = seed_labels.size
-    seeds_adopted = by_origin[:, :n_seeds].astype(bool).sum(axis=1) if n_seeds else 0
     replications_table = pd.DataFrame(
         {
             "strategy": pd.Categorical([strategy] * n_reps),
             "replication": reps,
-            "seeds": np.full(n_reps, n_seeds, dtype=np.int64),
-            "final_adopters": final,
-            "organic_adopters": final - np.minimum(seeds_adopted, final),
-            "reach": cumulative[:, -1, NEW_AWARE] if n_steps else 0,
+            "seeds": np.full(n_reps, seed_labels.size, dtype=np.int64),
+            "final_adopters": adopters[:, -1],
+            "organic_adopters": final_organic,
+            "reach": cumulative[:, -1, NEW_AWARE],
             "time_to_half": time_to_half,
             "spend": np.full(n_reps, spend, dtype=np.float64),
             **{

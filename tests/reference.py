@@ -88,9 +88,21 @@ def simulate(
             day["new_aware"] += 1
         adopt_time[j] = t
         day["new_adopters"] += 1
+        if j in seed_order:
+            day["new_seed_adopters"] += 1
 
     for t in range(steps):
-        day = dict(posts=0, edges_touched=0, exposures=0, new_aware=0, new_adopters=0)
+        day = dict.fromkeys(
+            (
+                "posts",
+                "edges_touched",
+                "exposures",
+                "new_aware",
+                "new_seed_adopters",
+                "new_adopters",
+            ),
+            0,
+        )
         posts = []
         for node, when in seeds:
             if when == t:

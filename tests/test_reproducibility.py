@@ -69,9 +69,11 @@ def test_summary_interval_covers_mean():
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_time_to_half_is_first_day_with_half_the_adopters(seed):
+def test_time_to_half_is_first_day_with_half_the_organic_adopters(seed):
     results = sim.run(replications=5, seed=seed, **SMALL)
     for _, rep in results.replications.iterrows():
-        curve = results.steps[results.steps["replication"] == rep["replication"]]["adopters"]
-        day = int(np.argmax(curve.to_numpy() * 2 >= rep["final_adopters"]))
+        rows = results.steps[results.steps["replication"] == rep["replication"]]
+        organic = rows["organic_adopters"].to_numpy()
+        assert organic[-1] == rep["organic_adopters"] == rep["final_adopters"] - 4
+        day = int(np.argmax(organic * 2 >= rep["organic_adopters"]))
         assert rep["time_to_half"] == day

@@ -27,7 +27,8 @@ Order of one step ``t`` (synchronous: an agent that adopts on day ``t`` posts fr
    adopts with probability ``q * influence / norm`` (combined with ``p`` below into the exact
    hazard ``p + q * fraction``). Then external influence: every non-adopter adopts with
    probability ``external_p`` per step (Bass's ``p``, advertising), for every rule.
-4. **record** - posts, edges touched, exposures, newly aware and new adopters of the day.
+4. **record** - posts, edges touched, exposures, newly aware, new seed adopters and new
+   adopters (seeds included) of the day.
 
 A step visits only the posters' edges, the agents those edges reach, the Bass candidates and
 the external events, so its cost grows with the edges touched, not with the number of agents.
@@ -62,9 +63,17 @@ POSTS = 0
 EDGES_TOUCHED = 1
 EXPOSURES = 2
 NEW_AWARE = 3
-NEW_ADOPTERS = 4
-N_STEP_STATS = 5
-STEP_STAT_NAMES = ("posts", "edges_touched", "exposures", "new_aware", "new_adopters")
+NEW_SEED_ADOPTERS = 4
+NEW_ADOPTERS = 5
+N_STEP_STATS = 6
+STEP_STAT_NAMES = (
+    "posts",
+    "edges_touched",
+    "exposures",
+    "new_aware",
+    "new_seed_adopters",
+    "new_adopters",
+)
 
 # Slots of State.counters.
 N_ADOPTED = 0
@@ -186,13 +195,15 @@ def _first_seen(state, j, t, stats):
 
 
 @njit(cache=True, inline="always")
-def _adopt(state, j, t, stats):
+def _adopt(state, agents, j, t, stats):
     if state.agent[j].first_seen < 0:
         _first_seen(state, j, t, stats)
     state.agent[j].adopt_time = t
     state.adoption_order[state.counters[N_ADOPTED]] = j
     state.counters[N_ADOPTED] += 1
     stats[NEW_ADOPTERS] += 1
+    if agents.is_seed[j]:
+        stats[NEW_SEED_ADOPTERS] += 1
 
 
 @njit(cache=True, inline="always")
@@ -214,7 +225,7 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
         i = schedule.nodes[cursor]
         if state.agent[i].adopt_time < 0:
             state.agent[i].origin = schedule.origin[cursor]
-            _adopt(state, i, t, stats)
+            _adopt(state, agents, i, t, stats)
         state.post_nodes[n_posts] = i
         state.post_weight[n_posts] = params.sponsored_weight
         n_posts += 1
@@ -287,7 +298,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             dose = tie * source_expertise * target.interest * weight
             if rule == CASCADE:
                 if first and uniform(cascade_base, e) < dose:
-                    _adopt(state, j, t, stats)
+                    _adopt(state, agents, j, t, stats)
                 continue
             if rule != THRESHOLD and not first:
                 continue
@@ -323,7 +334,7 @@ def _adopt_phase(t, key, agents, params, state, stats):
                 level *= agents.norm[j]
             # A relative tolerance absorbs float rounding when a fraction equals its threshold.
             if candidate.influence >= level - 1e-9 * abs(level):
-                _adopt(state, j, t, stats)
+                _adopt(state, agents, j, t, stats)
         state.counters[N_CHECKS] = 0
     elif rule == BASS:
         p = params.external_p
@@ -342,7 +353,7 @@ def _adopt_phase(t, key, agents, params, state, stats):
                 agents.norm[j] > 0.0
                 and uniform(base, j) < scale * candidate.influence / agents.norm[j]
             ):
-                _adopt(state, j, t, stats)
+                _adopt(state, agents, j, t, stats)
             else:
                 state.candidate_list[kept] = j
                 kept += 1
@@ -365,7 +376,7 @@ def _external(t, key, agents, params, state, stats):
     if p >= 1.0:
         for j in range(n):
             if state.agent[j].adopt_time < 0:
-                _adopt(state, j, t, stats)
+                _adopt(state, agents, j, t, stats)
         return
     base = stream_base(key, STREAM_EXTERNAL, t)
     log_miss = np.log1p(-p)
@@ -377,7 +388,7 @@ def _external(t, key, agents, params, state, stats):
         if j >= n:
             break
         if state.agent[j].adopt_time < 0:
-            _adopt(state, j, t, stats)
+            _adopt(state, agents, j, t, stats)
 
 
 @njit(cache=True)
