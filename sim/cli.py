@@ -1,7 +1,9 @@
 """Command-line interface: ``influence-sim`` (or ``python -m sim``).
 
-Each command is a thin layer over :mod:`sim.api`; errors in input files are printed as one clear
-message with exit code 2.
+Commands: ``run`` (summary per strategy), ``compare`` (the strategist's table, files and plots),
+``validate`` (check a scenario without running it) and ``schema`` (JSON Schema for editors).
+Each is a thin layer over the Python API; errors in input files are printed as one clear message
+with exit code 2.
 """
 
 from __future__ import annotations
@@ -10,11 +12,25 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
 
 from sim import api
+from sim.config import Scenario
 from sim.network.io import NetworkFormatError
 from sim.scenario import ScenarioError, load_scenario
+from sim.strategies import StrategyError
 from sim.version import __version__
+
+INPUT_ERRORS = (
+    ScenarioError,
+    NetworkFormatError,
+    StrategyError,
+    FileNotFoundError,
+    KeyError,
+    ValueError,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.command(args)
-    except (ScenarioError, NetworkFormatError, FileNotFoundError, KeyError, ValueError) as error:
+    except INPUT_ERRORS as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2
@@ -36,21 +52,50 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", required=True)
 
-    run = commands.add_parser("run", help="run one scenario and print a summary table")
-    run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--replications", "-r", type=_positive, help="override the scenario's count")
-    run.add_argument("--seed", "-s", type=_non_negative, help="override the root seed")
+    run = commands.add_parser("run", help="run a scenario and print a summary per strategy")
+    _common(run)
     run.add_argument("--out", "-o", help="write tables (Parquet, CSV) and summary.json here")
-    run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.set_defaults(command=_run)
+
+    compare = commands.add_parser(
+        "compare", help="compare the scenario's strategies: table, files and plots"
+    )
+    _common(compare)
+    compare.add_argument(
+        "--out", "-o", help="output folder (default: outputs.directory, or results/<scenario name>)"
+    )
+    compare.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    compare.add_argument(
+        "--bootstrap",
+        type=_positive,
+        default=2000,
+        help="bootstrap resamples for cost-per-adopter intervals (2000)",
+    )
+    compare.set_defaults(command=_compare)
+
+    validate = commands.add_parser("validate", help="check a scenario without running it")
+    validate.add_argument("scenario", help="scenario YAML file")
+    validate.add_argument("--json", action="store_true", help="print the check as JSON")
+    validate.set_defaults(command=_validate)
+
+    schema = commands.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    schema.add_argument("--out", "-o", help="write it to this file instead")
+    schema.set_defaults(command=_schema)
     return parser
 
 
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("scenario", help="scenario YAML file")
+    command.add_argument("--replications", "-r", type=_positive, help="override the count")
+    command.add_argument("--seed", "-s", type=_non_negative, help="override the root seed")
+    command.add_argument("--json", action="store_true", help="print results as JSON")
+
+
+# ------------------------------------------------------------------------------ commands
 def _run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
-    total = args.replications or scenario.replications
-    bar = _progress(total, enabled=not args.json)
-    results = api.run(scenario, replications=args.replications, seed=args.seed, progress=bar.update)
+    scenario = _load(args)
+    bar = _progress(scenario, enabled=not args.json)
+    results = api.run(scenario, progress=bar.update)
     bar.close()
     summary = results.summary()
     if args.out:
@@ -59,50 +104,164 @@ def _run(args: argparse.Namespace) -> int:
         payload = {"meta": results.meta, "summary": summary.to_dict(orient="records")}
         print(json.dumps(payload, indent=2, default=str))
         return 0
-    network = results.meta["network"]
-    print(
-        f"{scenario.name}: {network['nodes']:,} agents, {network['edges']:,} edges, "
-        f"rule {results.meta['rule']}, {results.meta['steps']} steps, "
-        f"{results.meta['replications']} replications, seed {results.meta['seed']}"
-    )
-    print(_format_summary(summary))
+    print(_headline(scenario, results.meta))
+    rows = [
+        {
+            "strategy": record["strategy"],
+            "seeds": record["seeds"],
+            "adopters": _interval(record, "organic_adopters"),
+            "reach": _interval(record, "reach"),
+            "days to half": _interval(record, "time_to_half", digits=1),
+        }
+        for record in summary.to_dict(orient="records")
+    ]
+    print(pd.DataFrame(rows).to_string(index=False))
+    print("adopters: mean organic adopters (paid seeds excluded) with a 95% interval")
     if args.out:
         print(f"results written to {args.out}")
     return 0
 
 
-def _format_summary(summary) -> str:
+def _compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+
+    scenario = _load(args)
+    bar = _progress(scenario, enabled=not args.json)
+    comparison = compare(scenario, progress=bar.update, bootstrap=args.bootstrap)
+    bar.close()
+    out = Path(args.out) if args.out else _default_out(scenario)
+    comparison.save(out, scenario, plots=scenario.outputs.plots and not args.no_plots)
+    if args.json:
+        print((out / "summary.json").read_text())
+        return 0
+    print(_headline(scenario, comparison.results.meta))
+    print(format_comparison(comparison.table, comparison.results.meta.get("currency") or ""))
+    print(
+        f"best: {comparison.best}. adopters = organic adopters (paid seeds excluded); "
+        f"intervals are {comparison.confidence:.0%} (cost per adopter: bootstrap); "
+        "vs best = paired difference on common random numbers."
+    )
+    print(f"results written to {out}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    setup = api.prepare(scenario)
+    plans = [setup.plan(strategy) for strategy in setup.strategies]
+    report = {
+        "scenario": scenario.name,
+        "network": setup.network.summary(),
+        "topic": setup.topic,
+        "strategies": [
+            {
+                "name": plan.strategy.name,
+                "seeds": plan.n_seeds,
+                **plan.seeds_by_tier,
+                "spend": plan.spend,
+            }
+            for plan in plans
+        ],
+        "budget": scenario.campaign.budget if scenario.campaign else None,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    network = report["network"]
+    print(
+        f"{args.scenario}: ok. {network['nodes']:,} agents, {network['edges']:,} edges, "
+        f"topic {setup.topic!r}, {len(plans)} strategies"
+    )
+    print(pd.DataFrame(report["strategies"]).to_string(index=False))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+        print(f"schema written to {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+# ------------------------------------------------------------------------------ helpers
+def _load(args: argparse.Namespace) -> Scenario:
+    """The scenario with the command line's overrides applied (re-validated)."""
+    scenario = load_scenario(args.scenario)
+    updates = {}
+    if args.replications is not None:
+        updates["replications"] = args.replications
+    if args.seed is not None:
+        updates["seed"] = args.seed
+    return scenario.model_copy(update=updates) if updates else scenario
+
+
+def _default_out(scenario: Scenario) -> Path:
+    if scenario.outputs.directory is not None:
+        return scenario.outputs.directory
+    return Path("results") / scenario.name
+
+
+def _headline(scenario: Scenario, meta: dict) -> str:
+    network = meta["network"]
+    budget = ""
+    if meta.get("budget"):
+        budget = f", budget {meta['budget']:,.0f} {meta['currency']}"
+    return (
+        f"{scenario.name}: {network['nodes']:,} agents, {network['edges']:,} edges, "
+        f"rule {meta['rule']}, topic {meta['topic']!r}{budget}, {meta['steps']} days, "
+        f"{meta['replications']} replications, seed {meta['seed']}"
+    )
+
+
+def format_comparison(table: pd.DataFrame, currency: str) -> str:
+    """The comparison table as text, one line per strategy."""
     rows = []
-    for record in summary.to_dict(orient="records"):
+    for record in table.to_dict(orient="records"):
+        tiers = ", ".join(
+            f"{record[tier]} {tier}" for tier in ("mega", "macro", "micro", "nano") if record[tier]
+        )
         rows.append(
             {
-                "strategy": record["strategy"],
-                "seeds": record["seeds"],
-                "final adopters": _interval(record, "final_adopters"),
+                "strategy": record["strategy"] + (" *" if record["best"] else ""),
+                "seeds": "brand account" if record["brand"] else tiers or "-",
+                f"spend {currency}".strip(): f"{record['spend']:,.0f}",
+                "adopters": _interval(record, "adopters"),
                 "reach": _interval(record, "reach"),
-                "days to half": _interval(record, "time_to_half", digits=1),
+                f"cost/adopter {currency}".strip(): _interval(
+                    record | {"cost_per_adopter_mean": record["cost_per_adopter"]},
+                    "cost_per_adopter",
+                    digits=2,
+                ),
+                "days to half": _interval(record, "days_to_half", digits=1),
+                "vs best": _interval(record, "diff_vs_best"),
             }
         )
-    import pandas as pd
-
     return pd.DataFrame(rows).to_string(index=False)
 
 
 def _interval(record: dict, column: str, digits: int = 0) -> str:
-    # round first and add 0.0 so a tiny negative bound prints as 0, not -0
-    mean, low, high = (
-        round(record[f"{column}_{part}"], digits) + 0.0 for part in ("mean", "low", "high")
-    )
-    if mean != mean:  # NaN
+    def show(value: float) -> str:
+        if value != value:  # NaN
+            return "-"
+        if value in (float("inf"), float("-inf")):
+            return "inf"
+        return f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0 into 0
+
+    mean, low, high = (record[f"{column}_{part}"] for part in ("mean", "low", "high"))
+    if mean != mean:
         return "-"
     if low != low:
-        return f"{mean:,.{digits}f}"
-    return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+        return show(mean)
+    return f"{show(mean)} [{show(low)}, {show(high)}]"
 
 
-def _progress(total: int, enabled: bool):
+def _progress(scenario: Scenario, enabled: bool):
     from tqdm import tqdm
 
+    total = scenario.replications * len(scenario.strategies)
     return tqdm(
         total=total, unit="rep", disable=not enabled or not sys.stderr.isatty(), file=sys.stderr
     )

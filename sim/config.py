@@ -299,7 +299,7 @@ class Strategy(Strict):
     cpm: PositiveFloat = 10.0
     audience: Literal["random", "interest"] = "random"
     brand_expertise: Probability = 0.5
-    brand_tie: Probability = 0.5
+    brand_tie: Probability = 0.2
 
     @model_validator(mode="after")
     def _consistent(self) -> Strategy:

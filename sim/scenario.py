@@ -68,7 +68,16 @@ def _describe(error: ValidationError, source: Path, lines: dict[tuple, int]) -> 
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-branch and discriminator tags from a location."""
-    tags = {"GeneratedNetwork", "FileNetwork", "constant", "uniform", "normal", "beta"}
+    tags = {
+        "GeneratedNetwork",
+        "FileNetwork",
+        "TierPrices",
+        "PerFollowerPrice",
+        "constant",
+        "uniform",
+        "normal",
+        "beta",
+    }
     return tuple(
         part
         for part in loc
@@ -122,6 +131,9 @@ def _resolve_paths(scenario: Scenario, base: Path, lines: dict, source: Path) ->
         updates["population"] = scenario.population.model_copy(
             update={"file": resolve(scenario.population.file, ("population", "file"))}
         )
+    directory = scenario.outputs.directory
+    if directory is not None and not directory.is_absolute():
+        updates["outputs"] = scenario.outputs.model_copy(update={"directory": base / directory})
     return scenario.model_copy(update=updates) if updates else scenario
 
 

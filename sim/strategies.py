@@ -166,7 +166,8 @@ def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan
     """Append the brand account, following it with the paid audience the budget buys."""
     n = network.n_nodes
     impressions = campaign.budget / strategy.cpm * 1000.0 / strategy.posts
-    size = int(min(n, max(1, round(impressions))))
+    # impressions are bought on the platform; the network is a scaled-down sample of it
+    size = int(min(n, max(1, round(impressions * n / campaign.tiers.reference_population))))
     if strategy.audience == "interest":
         interest = agents.interest[:, agents.topic_index(topic)]
         audience = np.lexsort((rng.random(n), -interest))[:size]

@@ -387,7 +387,7 @@ def follower_graph(
     n: int,
     mean_following: float = 20.0,
     *,
-    max_reach: float = 0.1,
+    max_reach: float = 0.15,
     tail_exponent: float = 2.1,
     n_communities: int | None = None,
     homophily: float = 0.7,
@@ -408,7 +408,9 @@ def follower_graph(
     mean_following : float
         Mean number of accounts followed (= mean follower count = edges / n).
     max_reach : float
-        Target follower count of the most followed accounts, as a fraction of n.
+        Target follower count of the most followed accounts, as a fraction of n. The default
+        0.15 puts a handful of accounts above 10% of the population: the "mega" tier of
+        :mod:`sim.tiers` (1M followers on a 10M-account platform) is never empty.
     tail_exponent : float
         Exponent of the power-law tail of the follower-count distribution (> 1).
     n_communities : int, optional

@@ -1,0 +1,85 @@
+"""The two pictures a strategist needs: adoption over time, and cost per adopter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy import stats
+
+if TYPE_CHECKING:
+    from sim.compare import Comparison
+    from sim.results import Results
+
+
+def plot_adoption_curves(results: Results, path: str | Path, confidence: float = 0.95) -> Path:
+    """Mean organic adopters per day for each strategy, with a confidence band of the mean."""
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
+    steps = results.steps
+    for name, group in steps.groupby("strategy", observed=True, sort=False):
+        curves = group.pivot(index="replication", columns="step", values="organic_adopters")
+        values = curves.to_numpy(dtype=np.float64)
+        mean = values.mean(axis=0)
+        days = curves.columns.to_numpy()
+        (line,) = ax.plot(days, mean, label=str(name), linewidth=2)
+        if values.shape[0] > 1:
+            t = stats.t.ppf(0.5 + confidence / 2, values.shape[0] - 1)
+            half = t * values.std(axis=0, ddof=1) / np.sqrt(values.shape[0])
+            ax.fill_between(days, mean - half, mean + half, color=line.get_color(), alpha=0.25)
+    meta = results.meta
+    ax.set_xlabel("day")
+    ax.set_ylabel("adopters (paid seeds excluded)")
+    ax.set_title(
+        f"Adoption by strategy: mean of {meta.get('replications', '?')} replications, "
+        f"{confidence:.0%} band"
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    return _save(fig, path)
+
+
+def plot_cost_per_adopter(comparison: Comparison, path: str | Path) -> Path:
+    """Cost per adopter by strategy, with bootstrap intervals; the cheapest is highlighted."""
+    table = comparison.table
+    currency = comparison.results.meta.get("currency") or ""
+    finite = np.isfinite(table["cost_per_adopter"].to_numpy())
+    order = np.argsort(np.where(finite, table["cost_per_adopter"], np.inf))
+    shown = table.iloc[order]
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(shown) + 1.8), dpi=120)
+    y = np.arange(len(shown))
+    cost = shown["cost_per_adopter"].to_numpy(dtype=np.float64)
+    low = shown["cost_per_adopter_low"].to_numpy(dtype=np.float64)
+    high = shown["cost_per_adopter_high"].to_numpy(dtype=np.float64)
+    cap = np.nanmax(np.where(np.isfinite(high), high, np.nan)) if np.isfinite(high).any() else 1.0
+    colours = [
+        "tab:green" if k == 0 and np.isfinite(cost[0]) else "tab:blue" for k in range(len(shown))
+    ]
+    ax.barh(y, np.where(np.isfinite(cost), cost, 0), color=colours, alpha=0.8)
+    errors = np.clip(
+        np.vstack([cost - low, np.where(np.isfinite(high), high, cap) - cost]), 0, None
+    )
+    ok = np.isfinite(cost)
+    ax.errorbar(cost[ok], y[ok], xerr=errors[:, ok], fmt="none", ecolor="black", capsize=4)
+    for k in range(len(shown)):
+        text = f"{cost[k]:,.2f}" if np.isfinite(cost[k]) else "no adopters"
+        right = high[k] if np.isfinite(high[k]) else (cost[k] if np.isfinite(cost[k]) else 0.0)
+        ax.text(right, y[k], f"  {text}", va="center")
+    ax.set_yticks(y, [str(name) for name in shown["strategy"]])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"cost per adopter ({currency})".replace(" ()", ""))
+    ax.set_title(f"Cost per adopter, {comparison.confidence:.0%} bootstrap interval")
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def _save(fig, path: str | Path) -> Path:
+    path = Path(path)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
