@@ -27,7 +27,7 @@ from sim.network.build import build_network
 from sim.population import AgentArrays, build_population
 from sim.results import Results, tabulate
 from sim.scenario import load_scenario
-from sim.strategies import Plan, make_plan, strategy_rng
+from sim.strategies import Plan, StrategyError, make_plan, strategy_rng
 from sim.version import __version__
 
 CHUNK = 64
@@ -53,14 +53,20 @@ class Setup:
         """The concrete plan (seeds, schedule, spend) of one strategy."""
         if isinstance(strategy, str):
             strategy = self.strategy(strategy)
-        return make_plan(
-            strategy,
-            self.network,
-            self.agents,
-            self.campaign,
-            self.topic,
-            strategy_rng(self.seed, strategy.name),
-        )
+        try:
+            return make_plan(
+                strategy,
+                self.network,
+                self.agents,
+                self.campaign,
+                self.topic,
+                strategy_rng(self.seed, strategy.name),
+            )
+        except StrategyError as error:
+            if self.scenario is None:
+                raise
+            index = self.strategies.index(strategy)
+            raise StrategyError(f"{self.scenario.where('strategies', index)}: {error}") from None
 
     def strategy(self, name: str) -> Strategy:
         for strategy in self.strategies:

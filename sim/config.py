@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -67,6 +67,17 @@ Distribution = Annotated[Constant | Uniform | Normal | Beta, Field(discriminator
 """A per-agent (or per-edge) value: a number, or a distribution mapping with ``dist``."""
 
 
+def _value_kind(value) -> str:
+    return "number" if isinstance(value, int | float) and not isinstance(value, bool) else "dist"
+
+
+Value = Annotated[
+    Annotated[float, Tag("number")] | Annotated[Distribution, Tag("dist")],
+    Discriminator(_value_kind),
+]
+"""A number (the same for everyone) or a distribution mapping with ``dist``."""
+
+
 def as_distribution(value: float | Distribution) -> Distribution:
     """A bare number means a constant."""
     return Constant(value=float(value)) if isinstance(value, int | float) else value
@@ -92,7 +103,7 @@ class GeneratedNetwork(Strict):
     homophily: Probability | None = None
     reciprocity: Probability | None = None
     closure: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
-    ties: float | Distribution = 1.0
+    ties: Value = 1.0
 
     @model_validator(mode="after")
     def _required(self) -> GeneratedNetwork:
@@ -122,10 +133,21 @@ class FileNetwork(Strict):
     header: bool = True
     weight_scale: tuple[float, float] | None = None
     communities: Path | None = None
-    ties: float | Distribution = 1.0
+    ties: Value = 1.0
 
 
-NetworkSpec = GeneratedNetwork | FileNetwork
+def _network_kind(value) -> str:
+    if isinstance(value, BaseModel):
+        return "file network" if isinstance(value, FileNetwork) else "generated network"
+    return "file network" if isinstance(value, dict) and "file" in value else "generated network"
+
+
+NetworkSpec = Annotated[
+    Annotated[GeneratedNetwork, Tag("generated network")]
+    | Annotated[FileNetwork, Tag("file network")],
+    Discriminator(_network_kind),
+]
+"""A generator with parameters, or a file (a mapping with ``file``)."""
 
 
 # ---------------------------------------------------------------------------- population
@@ -158,7 +180,7 @@ class TopicProfile(Strict):
     ``off_topic``. With one topic every agent is "home".
     """
 
-    home: float | Distribution = 1.0
+    home: Value = 1.0
     off_topic: Probability = 1.0
 
 
@@ -168,9 +190,9 @@ class Population(Strict):
     topics: list[str] = Field(default_factory=lambda: ["general"], min_length=1)
     expertise: TopicProfile = TopicProfile()
     interest: TopicProfile = TopicProfile()
-    threshold: float | Distribution = 0.0
+    threshold: Value = 0.0
     min_sources: PositiveInt = 1
-    activity: float | Distribution = 1.0
+    activity: Value = 1.0
     attention: Attention = Attention()
     file: Path | None = None
     """Optional CSV of per-agent values overriding the draws: a ``node`` column plus any of
@@ -240,7 +262,21 @@ class PerFollowerPrice(Strict):
     minimum: Annotated[float, Field(ge=0.0)] = 0.0
 
 
-PriceModel = Literal["rate_card", "survey"] | TierPrices | PerFollowerPrice
+def _price_kind(value) -> str:
+    if isinstance(value, TierPrices) or (isinstance(value, dict) and "tiers" in value):
+        return "tier prices"
+    if isinstance(value, PerFollowerPrice) or isinstance(value, dict):
+        return "per-follower price"
+    return "preset"
+
+
+PriceModel = Annotated[
+    Annotated[Literal["rate_card", "survey"], Tag("preset")]
+    | Annotated[TierPrices, Tag("tier prices")]
+    | Annotated[PerFollowerPrice, Tag("per-follower price")],
+    Discriminator(_price_kind),
+]
+"""A preset name, a per-tier table, or a per-follower price."""
 
 
 class Campaign(Strict):
@@ -325,7 +361,7 @@ class Scenario(Strict):
     and how long and how often to run them."""
 
     name: Annotated[str, Field(min_length=1)] = "scenario"
-    network: GeneratedNetwork | FileNetwork
+    network: NetworkSpec
     population: Population = Population()
     dynamics: Dynamics = Dynamics()
     campaign: Campaign | None = None
@@ -334,27 +370,41 @@ class Scenario(Strict):
     replications: PositiveInt = 100
     seed: Annotated[int, Field(ge=0)] = 0
     outputs: Outputs = Outputs()
+    _source: tuple = PrivateAttr(default=(None, {}))
+    """(file, {key path: line}) when read from YAML, so later errors can say where."""
+
+    def where(self, *key) -> str:
+        """``file, line N: key.path`` for messages about this scenario's parts."""
+        source, lines = self._source
+        path = ".".join(str(part) for part in key)
+        if source is None:
+            return path
+        line = lines.get(tuple(key))
+        return f"{source}, line {line}: {path}" if line else f"{source}: {path}"
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        # Messages start with the key path they are about; sim.scenario turns it into a line.
         topics = self.population.topics
         if self.campaign is not None and self.campaign.topic not in (None, *topics):
             raise ValueError(
-                f"campaign.topic {self.campaign.topic!r} is not one of population.topics {topics}"
+                f"campaign.topic: {self.campaign.topic!r} is not one of population.topics {topics}"
             )
         names = [strategy.name for strategy in self.strategies]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
-            raise ValueError(f"strategy names must be distinct; repeated: {repeated}")
-        for strategy in self.strategies:
+            raise ValueError(f"strategies: names must be distinct; repeated: {repeated}")
+        for index, strategy in enumerate(self.strategies):
             if self.campaign is None and (strategy.k is None or strategy.select == "brand"):
                 why = "a brand account buys reach" if strategy.select == "brand" else "no k given"
-                raise ValueError(f"strategy {strategy.name!r} needs a campaign budget ({why})")
+                raise ValueError(
+                    f"strategies.{index}: {strategy.name!r} needs a campaign budget ({why})"
+                )
             last_post = strategy.start + strategy.every * (strategy.posts - 1)
             if last_post >= self.steps:
                 raise ValueError(
-                    f"strategy {strategy.name!r} posts on day {last_post}, after the last day "
-                    f"({self.steps - 1}); raise steps or move the posts"
+                    f"strategies.{index}: {strategy.name!r} posts on day {last_post}, after the "
+                    f"last day ({self.steps - 1}); raise steps or move the posts"
                 )
         return self
 

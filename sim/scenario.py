@@ -7,6 +7,7 @@ resolve against the scenario file's folder.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,10 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ScenarioError(f"{source}: not valid YAML: {error}") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}, line {mark.line + 1}" if mark else str(source)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ScenarioError(
             f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}"
@@ -47,41 +51,57 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(_describe(error, source, lines)) from None
-    return _resolve_paths(scenario, source.parent, lines, source)
+    scenario = _resolve_paths(scenario, source.parent, lines, source)
+    scenario._source = (source, lines)
+    return scenario
 
 
 def _describe(error: ValidationError, source: Path, lines: dict[tuple, int]) -> str:
     messages = []
     for issue in error.errors():
         loc = _clean_loc(issue["loc"])
+        text = issue["msg"].removeprefix("Value error, ")
+        named = re.match(r"([A-Za-z_][\w.]*): ", text)
+        if named:  # a cross-field check that says which key it is about
+            loc = (*loc, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
+            text = text[named.end() :]
         key = ".".join(str(part) for part in loc) or "(top level)"
         line = _nearest_line(loc, lines)
         where = f"{source}, line {line}" if line else f"{source}"
         value = issue.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {value!r})"
-        text = issue["msg"]
+        shown = "" if isinstance(value, dict | list) or named else f" (got {value!r})"
         if issue["type"] == "extra_forbidden":
             text = "unknown key; check the spelling against docs/scenario-schema.md"
         messages.append(f"{where}: {key}: {text}{shown}")
     return "\n".join(messages)
 
 
+_BRANCH_TAGS = {
+    "constant",
+    "uniform",
+    "normal",
+    "beta",
+    "float",
+    "int",
+    "str",
+    "bool",
+    "number",
+    "dist",
+    "preset",
+}
+
+
 def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union-branch and discriminator tags from a location."""
-    tags = {
-        "GeneratedNetwork",
-        "FileNetwork",
-        "TierPrices",
-        "PerFollowerPrice",
-        "constant",
-        "uniform",
-        "normal",
-        "beta",
-    }
+    """Drop pydantic's union-branch and discriminator tags from a location, keeping keys.
+
+    Keys are identifiers or list indices; branch tags carry spaces or brackets
+    (``'generated network'``, ``literal['rate_card','survey']``) or name a type or a
+    distribution kind, which no key does.
+    """
     return tuple(
         part
         for part in loc
-        if not (isinstance(part, str) and (part in tags or part.startswith(("float", "function"))))
+        if isinstance(part, int) or (part.isidentifier() and part not in _BRANCH_TAGS)
     )
 
 

@@ -1,0 +1,154 @@
+"""Every malformed scenario gets one clear message: file, line, key path, bad value, allowed."""
+
+import json
+
+import pytest
+
+from sim.cli import main
+from sim.scenario import ScenarioError, load_scenario
+
+BASE = """\
+name: t
+network: {generator: follower_graph, n: 5000}
+population: {topics: [fitness, tech], threshold: 0.2}
+campaign: {topic: fitness, budget: 5000, prices: rate_card}
+strategies:
+  - {name: micro, select: tier, tier: micro}
+steps: 10
+replications: 4
+"""
+
+CASES = {
+    "unknown key": (
+        ("steps: 10", "stepz: 10"),
+        ["bad.yaml, line 7: stepz: unknown key", "(got 10)"],
+    ),
+    "wrong type": (
+        ("steps: 10", "steps: ten"),
+        ["line 7: steps: Input should be a valid integer", "(got 'ten')"],
+    ),
+    "out of range": (
+        ("budget: 5000,", "budget: 5000, sponsored_weight: 1.5,"),
+        ["line 4: campaign.sponsored_weight: Input should be less than or equal to 1", "1.5"],
+    ),
+    "negative budget": (
+        ("budget: 5000", "budget: -5"),
+        ["line 4: campaign.budget: Input should be greater than 0", "(got -5)"],
+    ),
+    "topic not among topics": (
+        ("topic: fitness,", "topic: cooking,"),
+        ["line 4: campaign.topic: 'cooking' is not one of population.topics", "'fitness'"],
+    ),
+    "unknown generator": (
+        ("follower_graph", "followers"),
+        ["line 2: network.generator: Input should be 'erdos_renyi'", "(got 'followers')"],
+    ),
+    "unknown distribution": (
+        ("threshold: 0.2", "threshold: {dist: gamma, a: 1}"),
+        ["line 3: population.threshold:", "'gamma'", "'uniform'"],
+    ),
+    "unknown price preset": (
+        ("prices: rate_card", "prices: cheap"),
+        ["line 4: campaign.prices: Input should be 'rate_card' or 'survey' (got 'cheap')"],
+    ),
+    "incomplete price table": (
+        ("prices: rate_card", "prices: {tiers: {nano: 50}}"),
+        ["line 4: campaign.prices: prices.tiers needs a price for micro, macro, mega"],
+    ),
+    "unknown select": (
+        ("select: tier, tier: micro", "select: biggest"),
+        ["line 6: strategies.0.select: Input should be 'tier'", "(got 'biggest')"],
+    ),
+    "tier missing": (
+        ("select: tier, tier: micro", "select: tier"),
+        ["line 6: strategies.0: select 'tier' needs 'tier' (nano, micro, macro or mega)"],
+    ),
+    "duplicate names": (
+        (
+            "  - {name: micro, select: tier, tier: micro}",
+            "  - {name: a, select: random}\n  - {name: a, select: random}",
+        ),
+        ["line 5: strategies: names must be distinct; repeated: ['a']"],
+    ),
+    "post after last day": (
+        ("select: tier, tier: micro}", "select: tier, tier: micro, posts: 4, every: 4}"),
+        ["line 6: strategies.0: 'micro' posts on day 12, after the last day (9)"],
+    ),
+    "missing network file": (
+        ("{generator: follower_graph, n: 5000}", "{file: no_such_file.txt}"),
+        ["line 2: network.file: file not found", "no_such_file.txt"],
+    ),
+    "not yaml": (
+        ("steps: 10", "steps: [10"),
+        ["bad.yaml, line 8: not valid YAML"],
+    ),
+    "not a mapping": (
+        (BASE, "- just\n- a list\n"),
+        ["bad.yaml: a scenario must be a mapping of keys, got list"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_malformed_scenario_message(case, tmp_path):
+    (old, new), expected = CASES[case]
+    assert old in BASE
+    path = tmp_path / "bad.yaml"
+    path.write_text(BASE.replace(old, new))
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    message = str(raised.value)
+    assert str(path) in message
+    for part in expected:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+def test_the_base_scenario_is_valid(tmp_path):
+    path = tmp_path / "good.yaml"
+    path.write_text(BASE)
+    assert load_scenario(path).strategies[0].name == "micro"
+
+
+def test_strategy_over_budget_names_file_line_and_amounts(tmp_path, capsys):
+    path = tmp_path / "over.yaml"
+    path.write_text(
+        BASE.replace(
+            "  - {name: micro, select: tier, tier: micro}",
+            "  - {name: micro, select: tier, tier: micro}\n  - {name: macros, select: tier, tier: macro, k: 3}",
+        )
+    )
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 7: strategies.1: strategy 'macros' is over budget" in err
+    assert "cost 15,000 USD, the budget is 5,000 USD" in err
+
+
+def test_yaml_objects_are_never_constructed(tmp_path):
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        BASE.replace("name: t", "name: !!python/object/apply:os.system ['echo hacked']")
+    )
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        load_scenario(path)
+
+
+def test_relative_paths_resolve_against_the_scenario_file(tmp_path):
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "edges.txt").write_text("0 1\n1 2\n2 0\n")
+    path = folder / "s.yaml"
+    path.write_text(BASE.replace("{generator: follower_graph, n: 5000}", "{file: edges.txt}"))
+    scenario = load_scenario(path)
+    assert scenario.network.file == (folder / "edges.txt").resolve()
+
+
+def test_validate_and_schema_commands(tmp_path, capsys):
+    path = tmp_path / "good.yaml"
+    path.write_text(BASE)
+    assert main(["validate", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["strategies"][0]["spend"] <= 5000
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"network", "campaign", "strategies"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False

@@ -1,0 +1,183 @@
+"""Budgets at tier prices, the brand account, and common random numbers across strategies."""
+
+import numpy as np
+import pytest
+
+import sim
+from sim.compare import compare
+from sim.config import Campaign, Dynamics, GeneratedNetwork, PerFollowerPrice, Population, Strategy
+from sim.network.generators import follower_graph
+from sim.population import build_population
+from sim.pricing import RATE_CARD_PRICES, account_tiers, price_per_post
+from sim.strategies import StrategyError, make_plan
+from sim.tiers import TIER_NAMES
+
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def world():
+    network = follower_graph(N, mean_following=15, rng=np.random.default_rng(8))
+    agents = build_population(
+        Population.model_validate(
+            {"topics": ["a", "b"], "expertise": {"home": {"dist": "beta", "a": 2, "b": 2}}}
+        ),
+        network,
+        np.random.default_rng(9),
+    )
+    return network, agents
+
+
+def plan(world, strategy, campaign, seed=0):
+    network, agents = world
+    return make_plan(strategy, network, agents, campaign, "a", np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("tier", TIER_NAMES)
+@pytest.mark.parametrize("budget", [900, 20_000, 55_555])
+def test_spend_never_exceeds_budget_and_tier_counts_match_prices(world, tier, budget):
+    campaign = Campaign(budget=budget)
+    try:
+        chosen = plan(world, Strategy(name="s", select="tier", tier=tier, posts=2), campaign)
+    except StrategyError as error:
+        assert "does not buy one account" in str(error) or "no accounts" in str(error)
+        assert budget < 2 * RATE_CARD_PRICES[tier] or "no accounts" in str(error)
+        return
+    price = RATE_CARD_PRICES[tier] * 2
+    assert chosen.spend <= budget
+    assert chosen.seeds_by_tier[tier] == chosen.n_seeds
+    available = int(
+        np.sum(account_tiers(world[0].followers, N, campaign.tiers) == TIER_NAMES.index(tier))
+    )
+    assert chosen.n_seeds == min(int(budget // price), available)
+    assert chosen.spend == pytest.approx(chosen.n_seeds * price)
+
+
+def test_explicit_k_over_budget_is_an_error(world):
+    with pytest.raises(StrategyError, match="over budget: 3 accounts x 1 posts cost 15,000"):
+        plan(world, Strategy(name="m", select="tier", tier="macro", k=3), Campaign(budget=10_000))
+
+
+def test_price_models(world):
+    network = world[0]
+    followers = np.array([1, 10, 100, 1_000, 5_000])  # at N = 20,000: x 500 on the platform
+    rate = price_per_post(followers, N, Campaign(budget=1))
+    assert rate.tolist() == [100, 100, 500, 5_000, 10_000]
+    survey = price_per_post(followers, N, Campaign(budget=1, prices="survey"))
+    assert survey[0] == pytest.approx(86) and survey[-1] == pytest.approx(763)
+    assert np.all(np.diff(survey) >= 0)
+    assert survey[-1] / survey[1] < rate[-1] / rate[1]  # far flatter than the rate card
+    per_follower = price_per_post(
+        followers, N, Campaign(budget=1, prices=PerFollowerPrice(per_follower=0.01))
+    )
+    np.testing.assert_allclose(per_follower, followers * 500 * 0.01)
+    scaled = price_per_post(followers, N, Campaign(budget=1, price_scale={"micro": 3.0}))
+    assert scaled.tolist() == [100, 100, 1_500, 5_000, 10_000]
+    assert network.n_nodes == N
+
+
+def test_cheaper_prices_buy_more_influencers(world):
+    cheap = Campaign(budget=10_000, price_scale=0.5)
+    normal = Campaign(budget=10_000)
+    strategy = Strategy(name="micro", select="tier", tier="micro")
+    assert plan(world, strategy, cheap).n_seeds == 2 * plan(world, strategy, normal).n_seeds
+
+
+def test_engagement_sets_the_seeds_attention(world):
+    chosen = plan(
+        world, Strategy(name="n", select="tier", tier="nano", k=5), Campaign(budget=1_000)
+    )
+    np.testing.assert_allclose(chosen.agents.attention[chosen.schedule.seeds], 0.04)
+    untouched = np.setdiff1d(np.arange(N), chosen.schedule.seeds)
+    assert np.all(chosen.agents.attention[untouched] == world[1].attention[untouched])
+
+
+def test_brand_account_buys_reach_and_keeps_every_other_id(world):
+    network, _ = world
+    campaign = Campaign(budget=20_000)
+    brand = plan(world, Strategy(name="b", select="brand", cpm=10, posts=2), campaign)
+    assert brand.network.n_nodes == N + 1
+    # 20,000 / 10 per thousand = 2M impressions on a 10M platform, 1M per post: 10% of agents
+    assert brand.network.followers[-1] == N // 10
+    np.testing.assert_array_equal(brand.network.indices[: network.n_edges], network.indices)
+    assert brand.spend == 20_000 and brand.schedule.seeds.tolist() == [N]
+    assert brand.agents.threshold[-1] == np.inf
+
+
+SMALL = dict(
+    network=GeneratedNetwork(generator="follower_graph", n=8000, ties=0.5),
+    population=Population(attention={"mode": "constant", "value": 0.7}),
+    dynamics=Dynamics(rule="cascade", active_steps=2),
+    steps=30,
+)
+
+
+def test_common_random_numbers_couple_nested_seed_sets():
+    """Under the cascade rule, each edge's coin is fixed by the replication key. A strategy whose
+    seeds contain another's must then reach a superset of its adopters in *every* replication
+    -- true only if the draws are shared (independent draws would break it often)."""
+    small = Strategy(name="small", select="top_followers", k=3)
+    large = Strategy(name="large", select="top_followers", k=6)
+    textbook = SMALL | {
+        "network": GeneratedNetwork(generator="follower_graph", n=8000, ties=0.06),
+        "population": Population(),
+        "dynamics": Dynamics(rule="cascade"),
+    }
+    results = sim.run(replications=40, seed=5, strategies=[small, large], **textbook)
+    finals = results.replications.pivot(
+        index="replication", columns="strategy", values="final_adopters"
+    )
+    assert np.all(finals["large"] >= finals["small"])
+    assert np.any(finals["large"] > finals["small"])
+
+
+def test_changing_only_the_seeds_leaves_other_draws_unchanged():
+    """Same seeds under different names and list positions: identical per-replication numbers."""
+    a = Strategy(name="first", select="top_followers", k=4)
+    b = Strategy(name="second", select="explicit", ids=[0], k=1)
+    c = Strategy(name="third", select="top_followers", k=4)
+    results = sim.run(replications=15, seed=2, strategies=[a, b, c], **SMALL)
+    table = results.replications.pivot(index="replication", columns="strategy", values="reach")
+    np.testing.assert_array_equal(table["first"], table["third"])
+
+
+def test_comparison_table_and_outputs(tmp_path):
+    campaign = Campaign(budget=5_000, sponsored_weight=0.8)
+    strategies = [
+        Strategy(name="micro", select="tier", tier="micro"),
+        Strategy(name="nano", select="tier", tier="nano"),
+        Strategy(name="brand", select="brand"),
+    ]
+    comparison = compare(
+        replications=30, seed=1, campaign=campaign, strategies=strategies, bootstrap=500, **SMALL
+    )
+    table = comparison.table.set_index("strategy")
+    assert list(table.index) == ["micro", "nano", "brand"]
+    assert (table["spend"] <= 5_000).all()
+    best = comparison.best
+    assert table.loc[best, "adopters_mean"] == table["adopters_mean"].max()
+    assert table.loc[best, "diff_vs_best_mean"] == 0
+    for name in table.index:
+        row = table.loc[name]
+        assert row["adopters_low"] <= row["adopters_mean"] <= row["adopters_high"]
+        assert row["cost_per_adopter"] == pytest.approx(row["spend"] / row["adopters_mean"])
+        assert (
+            row["cost_per_adopter_low"] <= row["cost_per_adopter"] <= row["cost_per_adopter_high"]
+        )
+    # the paired difference equals the difference of means (same replications)
+    other = next(name for name in table.index if name != best)
+    assert table.loc[other, "diff_vs_best_mean"] == pytest.approx(
+        table.loc[other, "adopters_mean"] - table.loc[best, "adopters_mean"]
+    )
+    out = comparison.save(tmp_path / "out")
+    for name in (
+        "steps.parquet",
+        "replications.csv",
+        "comparison.csv",
+        "summary.json",
+        "adoption_curves.png",
+        "cost_per_adopter.png",
+        "strategies.csv",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "adoption_curves.png").read_bytes()[:4] == b"\x89PNG"
