@@ -114,7 +114,8 @@ def test_strategy_over_budget_names_file_line_and_amounts(tmp_path, capsys):
     path.write_text(
         BASE.replace(
             "  - {name: micro, select: tier, tier: micro}",
-            "  - {name: micro, select: tier, tier: micro}\n  - {name: macros, select: tier, tier: macro, k: 3}",
+            "  - {name: micro, select: tier, tier: micro}\n"
+            "  - {name: macros, select: tier, tier: macro, k: 3}",
         )
     )
     assert main(["validate", str(path)]) == 2
