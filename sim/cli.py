@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     compare.add_argument(
+        "--price-scale",
+        nargs="+",
+        type=_price_scale,
+        metavar="SCALE",
+        help="sweep prices: re-run at each multiplier, e.g. 0.3 1 3, or one tier: micro=0.3",
+    )
+    compare.add_argument(
         "--bootstrap",
         type=_positive,
         default=2000,
@@ -126,6 +133,8 @@ def _compare(args: argparse.Namespace) -> int:
     from sim.compare import compare
 
     scenario = _load(args)
+    if args.price_scale:
+        return _price_sweep(args, scenario)
     bar = _progress(scenario, enabled=not args.json)
     comparison = compare(scenario, progress=bar.update, bootstrap=args.bootstrap)
     bar.close()
@@ -142,6 +151,30 @@ def _compare(args: argparse.Namespace) -> int:
         "vs best = paired difference on common random numbers."
     )
     print(f"results written to {out}")
+    return 0
+
+
+def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
+    from sim.compare import price_sweep
+
+    bar = _progress(scenario, enabled=not args.json, rounds=len(args.price_scale))
+    table = price_sweep(scenario, args.price_scale, progress=bar.update, bootstrap=args.bootstrap)
+    bar.close()
+    out = Path(args.out) if args.out else _default_out(scenario)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "price_sweep.csv", index=False)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+        return 0
+    currency = scenario.campaign.currency if scenario.campaign else ""
+    print(f"{scenario.name}: cost per adopter ({currency}) as prices are scaled")
+    wide = table.pivot(index="strategy", columns="price_scale", values="cost_per_adopter")
+    wide = wide.loc[list(dict.fromkeys(table["strategy"]))]
+    print(wide.map(lambda value: f"{value:,.2f}").to_string())
+    for scale, group in table.groupby("price_scale", sort=False):
+        winner = group.loc[group["cheapest"], "strategy"].iloc[0]
+        print(f"price scale {scale}: cheapest per adopter is {winner}")
+    print(f"table written to {out / 'price_sweep.csv'}")
     return 0
 
 
@@ -258,13 +291,31 @@ def _interval(record: dict, column: str, digits: int = 0) -> str:
     return f"{show(mean)} [{show(low)}, {show(high)}]"
 
 
-def _progress(scenario: Scenario, enabled: bool):
+def _progress(scenario: Scenario, enabled: bool, rounds: int = 1):
     from tqdm import tqdm
 
-    total = scenario.replications * len(scenario.strategies)
+    total = scenario.replications * len(scenario.strategies) * rounds
     return tqdm(
         total=total, unit="rep", disable=not enabled or not sys.stderr.isatty(), file=sys.stderr
     )
+
+
+def _price_scale(text: str) -> float | dict[str, float]:
+    """``0.3`` (every tier) or ``micro=0.3`` (one tier)."""
+    tier, _, factor = text.rpartition("=")
+    try:
+        value = float(factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number or TIER=NUMBER, got {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"price scale must be > 0, got {value}")
+    if not tier:
+        return value
+    if tier not in ("nano", "micro", "macro", "mega"):
+        raise argparse.ArgumentTypeError(f"tier must be nano, micro, macro or mega, got {tier!r}")
+    return {tier: value}
 
 
 def _positive(text: str) -> int:

@@ -142,3 +142,53 @@ def _cost_interval(spend: float, mean: float, resampled: np.ndarray, confidence:
     # the inverted-CDF quantile never interpolates, so infinite resamples stay clean
     low, high = np.quantile(boot, [tail / 100, 1 - tail / 100], method="inverted_cdf")
     return {"cost_per_adopter": point, "cost_per_adopter_low": low, "cost_per_adopter_high": high}
+
+
+def price_sweep(
+    scenario: Scenario | str | Path | None = None,
+    scales: list[float | dict[str, float]] = (0.3, 1.0, 3.0),
+    *,
+    replications: int | range | None = None,
+    setup: Setup | None = None,
+    progress: Callable[[int], None] | None = None,
+    confidence: float = 0.95,
+    bootstrap: int = 2000,
+    **parts,
+) -> pd.DataFrame:
+    """Re-run the comparison with prices multiplied by each scale (a number for every tier, or
+    ``{tier: factor}``). Prices vary about tenfold within a tier, so which strategy is cheapest
+    per adopter can flip; one row per (scale, strategy), with ``best`` marking the winner."""
+    import dataclasses
+
+    setup = setup if setup is not None else prepare(scenario, **parts)
+    if setup.campaign is None:
+        raise ValueError("a price sweep needs a campaign with a budget")
+    from sim.strategies import StrategyError
+
+    tables = []
+    for scale in scales:
+        campaign = setup.campaign.model_copy(update={"price_scale": scale})
+        scaled = dataclasses.replace(setup, campaign=campaign)
+        affordable, skipped = [], []
+        for strategy in scaled.strategies:
+            try:
+                scaled.plan(strategy)
+                affordable.append(strategy)
+            except StrategyError as error:  # e.g. a fixed k no longer fits the budget
+                skipped.append({"strategy": strategy.name, "note": str(error)})
+        table = pd.DataFrame(columns=["strategy"])
+        if affordable:
+            comparison = compare(
+                setup=dataclasses.replace(scaled, strategies=tuple(affordable)),
+                replications=replications,
+                progress=progress,
+                confidence=confidence,
+                bootstrap=bootstrap,
+            )
+            table = comparison.table.assign(note="")
+        table = pd.concat([table, pd.DataFrame(skipped)], ignore_index=True)
+        table.insert(0, "price_scale", json.dumps(scale) if isinstance(scale, dict) else scale)
+        costs = pd.to_numeric(table["cost_per_adopter"], errors="coerce")
+        table["cheapest"] = table.index == costs.idxmin() if costs.notna().any() else False
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)

@@ -1,6 +1,7 @@
 """Budgets at tier prices, the brand account, and common random numbers across strategies."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -181,3 +182,36 @@ def test_comparison_table_and_outputs(tmp_path):
     ):
         assert (out / name).stat().st_size > 0, name
     assert (out / "adoption_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_price_sweep_marks_unaffordable_and_cheapest(tmp_path, capsys):
+    from sim.cli import main
+    from sim.compare import price_sweep
+
+    campaign = Campaign(budget=2_000)
+    strategies = [
+        Strategy(name="one macro", select="tier", tier="macro", k=1, posts=2),  # 2 x 5,000 > 2,000
+        Strategy(name="micro", select="tier", tier="micro"),
+        Strategy(name="nano", select="tier", tier="nano"),
+    ]
+    table = price_sweep(
+        None,
+        [0.1, 1.0],
+        replications=6,
+        bootstrap=100,
+        campaign=campaign,
+        strategies=strategies,
+        seed=3,
+        **SMALL,
+    )
+    at_cost = table[table["price_scale"] == 1.0].set_index("strategy")
+    assert "over budget" in at_cost.loc["one macro", "note"]
+    assert np.isnan(at_cost.loc["one macro", "cost_per_adopter"])
+    cheap = table[table["price_scale"] == 0.1].set_index("strategy")
+    assert cheap.loc["one macro", "spend"] == pytest.approx(1_000)
+    # a tenth of the price buys ten times the micro accounts
+    assert cheap.loc["micro", "seeds"] == 10 * at_cost.loc["micro", "seeds"]
+    for _, group in table.groupby("price_scale"):
+        assert group["cheapest"].sum() == 1
+        winner = group.loc[group["cheapest"], "cost_per_adopter"].iloc[0]
+        assert winner == pd.to_numeric(group["cost_per_adopter"]).min()
