@@ -86,3 +86,35 @@ def test_seeds_are_required_not_invented(tmp_path, capsys):
     )
     assert main(["run", str(path)]) == 2
     assert "noseeds.yaml: strategies: Field required" in capsys.readouterr().err
+
+
+CAMPAIGN = """
+name: budgeted
+network: {generator: follower_graph, n: 4000, ties: 0.5}
+dynamics: {rule: cascade}
+campaign: {budget: 3000, sponsored_weight: 0.8}
+strategies:
+  - {name: micro, select: tier, tier: micro}
+  - {name: nano, select: tier, tier: nano}
+steps: 20
+replications: 6
+seed: 2
+"""
+
+
+def test_compare_writes_outputs_and_sweeps_prices(tmp_path, capsys):
+    path = tmp_path / "budgeted.yaml"
+    path.write_text(CAMPAIGN)
+    out = tmp_path / "out"
+    assert main(["compare", str(path), "--out", str(out), "--bootstrap", "100"]) == 0
+    text = capsys.readouterr().out
+    assert "budget 3,000 USD" in text and "cost/adopter USD" in text and "best:" in text
+    for name in ("comparison.csv", "scenario.yaml", "adoption_curves.png", "steps.parquet"):
+        assert (out / name).exists(), name
+    assert main(["compare", str(path), "--out", str(out), "--price-scale", "0.5", "micro=2"]) == 0
+    text = capsys.readouterr().out
+    assert "price scale 0.5: cheapest per adopter is" in text
+    assert 'price scale {"micro": 2.0}' in text
+    assert (out / "price_sweep.csv").exists()
+    with pytest.raises(SystemExit):
+        main(["compare", str(path), "--price-scale", "giga=2"])

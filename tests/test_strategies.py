@@ -184,8 +184,7 @@ def test_comparison_table_and_outputs(tmp_path):
     assert (out / "adoption_curves.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_price_sweep_marks_unaffordable_and_cheapest(tmp_path, capsys):
-    from sim.cli import main
+def test_price_sweep_marks_unaffordable_and_cheapest():
     from sim.compare import price_sweep
 
     campaign = Campaign(budget=2_000)
