@@ -111,15 +111,18 @@ def prepare(
         raise ValueError("give a scenario or a network")
     if not isinstance(network, Network):
         network = build_network(network, streams.generator(root, streams.NETWORK))
+    campaign = _pick(campaign, base, "campaign", None)
     population = _pick(population, base, "population", Population())
     if not isinstance(population, AgentArrays):
         population = build_population(
-            population, network, streams.generator(root, streams.POPULATION)
+            population,
+            network,
+            streams.generator(root, streams.POPULATION),
+            campaign.tiers if campaign is not None else None,
         )
     strategies = tuple(_pick(strategies, base, "strategies", ()))
     if not strategies:
         raise ValueError("give at least one strategy (who seeds the campaign)")
-    campaign = _pick(campaign, base, "campaign", None)
     topic = campaign.topic if campaign is not None and campaign.topic else population.topics[0]
     return Setup(
         network,

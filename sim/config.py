@@ -135,6 +135,20 @@ class FileNetwork(Strict):
     communities: Path | None = None
     ties: Value = 1.0
 
+    @model_validator(mode="after")
+    def _weights(self) -> FileNetwork:
+        is_csv = self.format == "csv" or (
+            self.format == "auto" and self.file.name.lower().endswith((".csv", ".csv.gz"))
+        )
+        if self.weight is not None and not is_csv and not isinstance(self.weight, int):
+            raise ValueError(
+                f"weight: an edge list has no column names; give the column number "
+                f"(0-based), got {self.weight!r}"
+            )
+        if self.weight is not None and self.ties != 1.0:
+            raise ValueError("ties: give either a weight column or ties, not both")
+        return self
+
 
 def _network_kind(value) -> str:
     if isinstance(value, BaseModel):

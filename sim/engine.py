@@ -141,7 +141,7 @@ class Simulation:
         step_stats = np.zeros((n_reps, self.steps, kernel.N_STEP_STATS), dtype=COUNT)
         by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
         by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
-        kernel.reset(self._graph, self.state)
+        kernel.reset(self._graph, self._agents, self._params, self.state)
         kernel.run_batch(
             keys,
             self._graph,
@@ -165,6 +165,7 @@ def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kern
         agent[name] = -1
     return kernel.State(
         agent=agent,
+        flags=np.zeros(n_nodes, dtype=np.uint8),
         has_posted=np.zeros(n_nodes, dtype=np.bool_),
         candidate=np.zeros(n_nodes, dtype=np.bool_),
         tie=np.empty(n_edges, dtype=VALUE),

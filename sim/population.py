@@ -21,6 +21,7 @@ from sim.config import (
     Distribution,
     Normal,
     Population,
+    Tiers,
     TopicProfile,
     as_distribution,
 )
@@ -75,8 +76,11 @@ def sample(dist: float | Distribution, size: int | tuple, rng: np.random.Generat
     raise TypeError(f"unknown distribution {dist!r}")
 
 
-def build_population(spec: Population, network: Network, rng: np.random.Generator) -> AgentArrays:
-    """Draw every agent's attributes for ``network`` from ``spec``."""
+def build_population(
+    spec: Population, network: Network, rng: np.random.Generator, tiers: Tiers | None = None
+) -> AgentArrays:
+    """Draw every agent's attributes for ``network`` from ``spec`` (``tiers``: the follower
+    tiers used by tier-based attention, the defaults when None)."""
     n = network.n_nodes
     n_topics = len(spec.topics)
     community = network.community if network.community is not None else np.zeros(n, NODE)
@@ -85,7 +89,7 @@ def build_population(spec: Population, network: Network, rng: np.random.Generato
     interest = _topic_table(spec.interest, home, n_topics, rng)
     threshold = sample(spec.threshold, n, rng).astype(ACCUM)
     activity = np.clip(sample(spec.activity, n, rng), 0.0, 1.0).astype(VALUE)
-    attention = attention_by_followers(spec.attention, network.followers, n)
+    attention = attention_by_followers(spec.attention, network.followers, n, tiers)
     min_sources = np.full(n, spec.min_sources, dtype=np.int32)
     if spec.file is not None:
         _override_from_file(
@@ -103,7 +107,9 @@ def _topic_table(profile: TopicProfile, home: np.ndarray, n_topics: int, rng) ->
     return np.clip(values, 0.0, 1.0).astype(VALUE)
 
 
-def attention_by_followers(spec: Attention, followers: np.ndarray, n_nodes: int) -> np.ndarray:
+def attention_by_followers(
+    spec: Attention, followers: np.ndarray, n_nodes: int, tiers: Tiers | None = None
+) -> np.ndarray:
     """Chance a follower sees a post, per poster, from the attention spec (float32)."""
     followers = np.asarray(followers, dtype=np.float64)
     match spec.mode:
@@ -114,7 +120,10 @@ def attention_by_followers(spec: Attention, followers: np.ndarray, n_nodes: int)
             values = spec.value * (np.maximum(followers, 1.0) / reference) ** -spec.exponent
         case "tiers":
             table = np.array([spec.tiers.get(name, spec.value) for name in TIER_NAMES])
-            values = table[tier_of(followers, n_nodes)]
+            tiers = tiers or Tiers()
+            values = table[
+                tier_of(followers, n_nodes, tiers.boundaries, tiers.reference_population)
+            ]
     return np.clip(values, 0.0, 1.0).astype(VALUE)
 
 

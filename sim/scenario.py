@@ -21,6 +21,10 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used, with a message saying where and why."""
 
 
+class DuplicateKey(ValueError):
+    """A mapping that gives the same key twice."""
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario YAML file."""
     path = Path(path)
@@ -46,7 +50,10 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
         raise ScenarioError(
             f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}"
         )
-    lines = _key_lines(root)
+    try:
+        lines = _key_lines(root)
+    except DuplicateKey as error:
+        raise ScenarioError(f"{source}, {error}") from None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
@@ -118,6 +125,12 @@ def _key_lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             path = (*prefix, key_node.value)
+            if path in found:
+                dotted = ".".join(str(part) for part in path)
+                raise DuplicateKey(
+                    f"line {key_node.start_mark.line + 1}: {dotted}: key given twice "
+                    f"(first on line {found[path]}); YAML keeps only the last, so remove one"
+                )
             found[path] = key_node.start_mark.line + 1
             found |= _key_lines(value_node, path)
     elif isinstance(node, yaml.SequenceNode):

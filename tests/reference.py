@@ -146,7 +146,7 @@ def simulate(
                     first_seen[j] = t
                     origin[j] = origin[i]
                     day["new_aware"] += 1
-                if first:
+                if first and rule in ("threshold", "fractional"):
                     n_sources[j] += 1
                 dose = strength * expertise[i] * interest[j] * weight
                 if rule == "cascade":

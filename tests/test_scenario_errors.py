@@ -82,6 +82,18 @@ CASES = {
         ("steps: 10", "steps: [10"),
         ["bad.yaml, line 8: not valid YAML"],
     ),
+    "duplicate key": (
+        ("steps: 10", "steps: 10\nsteps: 12"),
+        ["line 8: steps: key given twice (first on line 7)"],
+    ),
+    "edge list weight by name": (
+        ("{generator: follower_graph, n: 5000}", "{file: edges.txt, weight: w}"),
+        ["line 2: network.weight: an edge list has no column names", "got 'w'"],
+    ),
+    "weight and ties": (
+        ("{generator: follower_graph, n: 5000}", "{file: edges.txt, weight: 2, ties: 0.3}"),
+        ["line 2: network.ties: give either a weight column or ties, not both"],
+    ),
     "not a mapping": (
         (BASE, "- just\n- a list\n"),
         ["bad.yaml: a scenario must be a mapping of keys, got list"],
@@ -95,6 +107,7 @@ def test_malformed_scenario_message(case, tmp_path):
     assert old in BASE
     path = tmp_path / "bad.yaml"
     path.write_text(BASE.replace(old, new))
+    (tmp_path / "edges.txt").write_text("0 1 5\n1 2 -5\n")
     with pytest.raises(ScenarioError) as raised:
         load_scenario(path)
     message = str(raised.value)
@@ -153,3 +166,38 @@ def test_validate_and_schema_commands(tmp_path, capsys):
     schema = json.loads(capsys.readouterr().out)
     assert {"network", "campaign", "strategies"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def test_file_network_options_reach_the_loader(tmp_path):
+    """weight_scale on an edge list, .csv.gz read as CSV, attention tiers from the campaign."""
+    import gzip
+
+    import numpy as np
+
+    import sim
+
+    (tmp_path / "edges.txt").write_text("0 1 10\n1 2 -10\n2 0 0\n")
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        BASE.replace(
+            "{generator: follower_graph, n: 5000}",
+            "{file: edges.txt, weight: 2, weight_scale: [-10, 10]}",
+        ).replace("tier: micro}", "tier: nano, k: 1}")
+    )
+    setup = sim.prepare(load_scenario(path))
+    assert sorted(setup.network.tie_values().tolist()) == [0.0, 0.5, 1.0]
+    with gzip.open(tmp_path / "edges.csv.gz", "wt") as handle:
+        handle.write("source,target\n0,1\n1,2\n")
+    path.write_text(BASE.replace("{generator: follower_graph, n: 5000}", "{file: edges.csv.gz}"))
+    assert sim.prepare(load_scenario(path)).network.n_edges == 2
+    # with the reference platform at 2,000 accounts, a 5,000-agent network has its mega tier
+    # at 2,500 followers: nobody is mega, so the mega attention value is unused
+    path.write_text(
+        BASE.replace(
+            "threshold: 0.2}",
+            "threshold: 0.2, attention: {mode: tiers, "
+            "tiers: {nano: 0.5, micro: 0.4, macro: 0.3, mega: 0.01}}}",
+        ).replace("prices: rate_card}", "prices: rate_card, tiers: {reference_population: 2000}}")
+    )
+    setup = sim.prepare(load_scenario(path))
+    assert 0.01 not in np.unique(setup.agents.attention)

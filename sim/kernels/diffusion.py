@@ -75,6 +75,13 @@ STEP_STAT_NAMES = (
     "new_adopters",
 )
 
+# Bits of State.flags: a one-byte summary of each agent, read on every exposure so that the
+# 32-byte record is touched only when something about the agent changes.
+ADOPTED = np.uint8(1)
+AWARE = np.uint8(2)
+SEEN_TODAY = np.uint8(4)
+NOT_SEEN_TODAY = np.uint8(0xFF ^ 4)
+
 # Slots of State.counters.
 N_ADOPTED = 0
 SEED_CURSOR = 1
@@ -161,6 +168,7 @@ State = namedtuple(
     "State",
     [
         "agent",
+        "flags",
         "has_posted",
         "candidate",
         "tie",
@@ -178,7 +186,8 @@ State = namedtuple(
 )
 State.__doc__ = """Mutable state of one replication (see :func:`sim.engine.allocate_state`).
 
-Per agent (N): agent AGENT_RECORD, has_posted bool, candidate bool. Per edge (E): tie float32,
+Per agent (N): agent AGENT_RECORD, flags uint8 (ADOPTED | AWARE | SEEN_TODAY), has_posted
+bool, candidate bool. Per edge (E): tie float32,
 tie_time int32, edge_seen bool. Work lists: adoption_order int32 (N), adopted_before int64
 (steps + 1), touched_list int32 (N), check_list int32 (N), candidate_list int32 (N), post_nodes
 int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS).
@@ -189,6 +198,7 @@ int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS).
 def _first_seen(state, j, t, stats):
     """Mark ``j`` aware from day ``t`` and list it for the end-of-replication reset."""
     state.agent[j].first_seen = t
+    state.flags[j] |= AWARE | SEEN_TODAY
     state.touched_list[state.counters[N_TOUCHED]] = j
     state.counters[N_TOUCHED] += 1
     stats[NEW_AWARE] += 1
@@ -199,6 +209,7 @@ def _adopt(state, agents, j, t, stats):
     if state.agent[j].first_seen < 0:
         _first_seen(state, j, t, stats)
     state.agent[j].adopt_time = t
+    state.flags[j] |= ADOPTED
     state.adoption_order[state.counters[N_ADOPTED]] = j
     state.counters[N_ADOPTED] += 1
     stats[NEW_ADOPTERS] += 1
@@ -216,7 +227,7 @@ def _earlier_origin(a, b):
     return min(a, b)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _collect_posts(t, key, agents, params, schedule, state, stats):
     """Phase 1: fill the post buffer for day ``t``; returns the number of posts."""
     n_posts = 0
@@ -248,7 +259,7 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
     return n_posts
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _expose(t, key, n_posts, graph, agents, params, state, stats):
     """Phase 2: push every post along its poster's follower edges."""
     rule = params.rule
@@ -256,52 +267,62 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     cascade_base = stream_base(key, STREAM_CASCADE, 0)
     decays_ties = params.inv_tie_half_life > 0.0
     updates_ties = decays_ties or params.reinforcement > 0.0
+    counts_sources = rule == THRESHOLD or rule == FRACTIONAL
+    # local names for the arrays of the hot loop, so their pointers stay in registers
+    indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
+    exposures = 0
     for p in range(n_posts):
         i = state.post_nodes[p]
         weight = state.post_weight[p]
-        state.has_posted[i] = True
         attention = agents.attention[i]
+        # With full attention a post reaches every follower, so an edge's first exposure is
+        # its poster's first post; only partial attention needs the per-edge record.
+        first_post = not state.has_posted[i]
+        state.has_posted[i] = True
         source_origin = state.agent[i].origin
         source_expertise = agents.expertise[i]
         start, stop = graph.indptr[i], graph.indptr[i + 1]
         stats[EDGES_TOUCHED] += stop - start
         for e in range(start, stop):
-            if attention < 1.0 and uniform(attention_base, e) >= attention:
-                continue
-            j = graph.indices[e]
-            stats[EXPOSURES] += 1
-            first = not state.edge_seen[e]
-            if first:
-                state.edge_seen[e] = True
-            tie = state.tie[e] if updates_ties else graph.tie0[e]
-            if decays_ties:
-                tie *= params.tie_decay[t - state.tie_time[e]]
+            first = first_post
+            if attention < 1.0:
+                if uniform(attention_base, e) >= attention:
+                    continue
+                first = not edge_seen[e]
+                edge_seen[e] = True
+            exposures += 1
+            j = indices[e]
+            tie = tie0[e]
             if updates_ties:
+                tie = state.tie[e]
+                if decays_ties:
+                    tie *= params.tie_decay[t - state.tie_time[e]]
                 state.tie[e] = min(1.0, tie + params.reinforcement)
                 state.tie_time[e] = t
-            target = state.agent[j]
-            adopted_on = target.adopt_time
-            if 0 <= adopted_on < t:
+            flags = flag_of[j]
+            if flags & SEEN_TODAY:
+                if not (flags & ADOPTED and agents.is_seed[j]):
+                    # Cascades arriving on the same first day: the lowest seed index wins, so
+                    # the attribution does not depend on the order in which posts are processed.
+                    state.agent[j].origin = _earlier_origin(state.agent[j].origin, source_origin)
+            if flags & ADOPTED:
                 continue
-            seen_on = target.first_seen
-            if seen_on == t and not (adopted_on >= 0 and agents.is_seed[j]):
-                # Cascades arriving on the same first day: the lowest seed index wins, so the
-                # attribution does not depend on the order in which posts are processed.
-                target.origin = _earlier_origin(target.origin, source_origin)
-            if adopted_on >= 0:
-                continue
-            if seen_on < 0:
+            if not flags & AWARE:
                 _first_seen(state, j, t, stats)
-                target.origin = source_origin
-            if first:
-                target.n_sources += 1
-            dose = tie * source_expertise * target.interest * weight
+                state.agent[j].origin = source_origin
+            if not first and rule != THRESHOLD:
+                continue
             if rule == CASCADE:
-                if first and uniform(cascade_base, e) < dose:
+                # one chance per edge; the bound without interest (<= 1) spares a record read
+                u = uniform(cascade_base, e)
+                bound = tie * source_expertise * weight
+                if u < bound and u < bound * state.agent[j].interest:
                     _adopt(state, agents, j, t, stats)
                 continue
-            if rule != THRESHOLD and not first:
-                continue
+            target = state.agent[j]
+            if first and counts_sources:
+                target.n_sources += 1
+            dose = tie * source_expertise * target.interest * weight
             updated_today = target.influence_time == t
             if params.inv_memory_half_life > 0.0:
                 target.influence *= params.memory_decay[t - target.influence_time]
@@ -315,9 +336,10 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             elif not updated_today:
                 state.check_list[state.counters[N_CHECKS]] = j
                 state.counters[N_CHECKS] += 1
+    stats[EXPOSURES] += exposures
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _adopt_phase(t, key, agents, params, state, stats):
     """Phase 3: rule-specific adoption of the agents reached today, then external influence."""
     rule = params.rule
@@ -361,7 +383,7 @@ def _adopt_phase(t, key, agents, params, state, stats):
     _external(t, key, agents, params, state, stats)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _external(t, key, agents, params, state, stats):
     """Every non-adopter adopts with probability ``external_p`` today.
 
@@ -391,7 +413,7 @@ def _external(t, key, agents, params, state, stats):
             _adopt(state, agents, j, t, stats)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
     """Run day ``t`` of one replication (post, expose with lazy decay, adopt, record).
 
@@ -400,6 +422,7 @@ def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by
     community over the replication.
     """
     state.adopted_before[t] = state.counters[N_ADOPTED]
+    aware_before = state.counters[N_TOUCHED]
     n_posts = _collect_posts(t, key, agents, params, schedule, state, stats)
     stats[POSTS] += n_posts
     _expose(t, key, n_posts, graph, agents, params, state, stats)
@@ -410,18 +433,36 @@ def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by
         origin = state.agent[j].origin
         by_origin[origin if origin >= 0 else by_origin.size - 1] += 1
         by_community[agents.community[j]] += 1
+    for k in range(aware_before, state.counters[N_TOUCHED]):
+        state.flags[state.touched_list[k]] &= NOT_SEEN_TODAY
+
+
+@njit(cache=True, inline="always")
+def is_quiet(t, params, schedule, state):
+    """True when nothing can happen after day ``t``: no seed posts left, no adopter still
+    posting, no external influence and no Bass candidate. The remaining days are then empty, and
+    skipping them changes no result."""
+    if state.counters[SEED_CURSOR] < schedule.nodes.size or params.external_p > 0.0:
+        return False
+    if params.rule == BASS and state.counters[N_CANDIDATES] > 0:
+        return False
+    window_start = state.adopted_before[max(t + 1 - params.active_steps, 0)]
+    return state.adopted_before[t + 1] == window_start
 
 
 @njit(cache=True)
-def reset(graph, state):
+def reset(graph, agents, params, state):
     """Return the state to "nothing happened", visiting only what the replication touched."""
+    updates_ties = params.inv_tie_half_life > 0.0 or params.reinforcement > 0.0
     for k in range(state.counters[N_TOUCHED]):
         j = state.touched_list[k]
         if state.has_posted[j]:
-            for e in range(graph.indptr[j], graph.indptr[j + 1]):
-                state.edge_seen[e] = False
-                state.tie[e] = graph.tie0[e]
-                state.tie_time[e] = 0
+            start, stop = graph.indptr[j], graph.indptr[j + 1]
+            if agents.attention[j] < 1.0:
+                state.edge_seen[start:stop] = False
+            if updates_ties:
+                state.tie[start:stop] = graph.tie0[start:stop]
+                state.tie_time[start:stop] = 0
             state.has_posted[j] = False
         record = state.agent[j]
         record.adopt_time = -1
@@ -430,6 +471,7 @@ def reset(graph, state):
         record.n_sources = 0
         record.influence_time = -1
         record.influence = 0.0
+        state.flags[j] = 0
         state.candidate[j] = False
     state.counters[:] = 0
 
@@ -460,5 +502,7 @@ def run_batch(
                 by_origin[r],
                 by_community[r],
             )
+            if is_quiet(t, params, schedule, state):
+                break
         if r < n_reps - 1 or not keep_last:
-            reset(graph, state)
+            reset(graph, agents, params, state)

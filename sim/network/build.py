@@ -63,7 +63,8 @@ def _generate(spec: GeneratedNetwork, rng: np.random.Generator) -> Network:
 
 
 def _load(spec: FileNetwork) -> Network:
-    is_csv = spec.format == "csv" or (spec.format == "auto" and spec.file.suffix.lower() == ".csv")
+    name = spec.file.name.lower()
+    is_csv = spec.format == "csv" or (spec.format == "auto" and name.endswith((".csv", ".csv.gz")))
     if is_csv:
         network = io.load_csv(
             spec.file,
@@ -80,7 +81,8 @@ def _load(spec: FileNetwork) -> Network:
             spec.file,
             reverse=spec.reverse,
             undirected=spec.undirected,
-            weight_column=spec.weight if isinstance(spec.weight, int) else None,
+            weight_column=spec.weight,
+            weight_scale=spec.weight_scale,
         )
     if spec.communities is not None:
         network = dataclasses.replace(network, community=io.load_labels(spec.communities, network))
