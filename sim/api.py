@@ -30,9 +30,16 @@ from sim.scenario import load_scenario
 from sim.strategies import Plan, StrategyError, make_plan, strategy_rng
 from sim.version import __version__
 
-CHUNK = 64
+CHUNK = 256
 """Replications per kernel call: small enough for a live progress bar, large enough that the
-Python overhead between calls does not show."""
+Python overhead between calls does not show and that threads share the work evenly."""
+
+
+def default_threads() -> int:
+    """Threads for replications: numba's thread count (all cores unless NUMBA_NUM_THREADS)."""
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +159,7 @@ def run(
     replications: int | range | None = None,
     progress: Callable[[int], None] | None = None,
     setup: Setup | None = None,
+    threads: int | None = None,
     **parts,
 ) -> Results:
     """Run every strategy on the same network and the same replication keys (common random
@@ -170,6 +178,9 @@ def run(
         Called with the number of replications finished after each kernel call.
     setup
         A :func:`prepare` result to reuse instead of building the network again.
+    threads
+        Threads sharing the replications (default: every core numba may use). The numbers do
+        not depend on it.
     **parts
         ``network``, ``population``, ``dynamics``, ``campaign``, ``strategies``, ``steps``,
         ``seed``: see :func:`prepare`.
@@ -187,6 +198,7 @@ def run(
     10
     """
     setup = setup if setup is not None else prepare(scenario, **parts)
+    threads = default_threads() if threads is None else threads
     base = setup.scenario
     if replications is None:
         replications = base.replications if base else 100
@@ -198,7 +210,8 @@ def run(
         seed_labels = _seed_labels(plan)
         for start in range(0, len(indices), CHUNK):
             chunk = indices[start : start + CHUNK]
-            raw = simulation.run(streams.replication_keys(setup.seed, chunk), np.asarray(chunk))
+            keys = streams.replication_keys(setup.seed, chunk)
+            raw = simulation.run(keys, np.asarray(chunk), threads=threads)
             parts_done.append(
                 tabulate(
                     strategy.name,

@@ -99,13 +99,16 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--replications", "-r", type=_positive, help="override the count")
     command.add_argument("--seed", "-s", type=_non_negative, help="override the root seed")
     command.add_argument("--json", action="store_true", help="print results as JSON")
+    command.add_argument(
+        "--threads", "-t", type=_positive, help="threads for replications (default: all cores)"
+    )
 
 
 # ------------------------------------------------------------------------------ commands
 def _run(args: argparse.Namespace) -> int:
     scenario = _load(args)
     bar = _progress(scenario, enabled=not args.json)
-    results = api.run(scenario, progress=bar.update)
+    results = api.run(scenario, progress=bar.update, threads=args.threads)
     bar.close()
     summary = results.summary()
     if args.out:
@@ -139,7 +142,9 @@ def _compare(args: argparse.Namespace) -> int:
     if args.price_scale:
         return _price_sweep(args, scenario)
     bar = _progress(scenario, enabled=not args.json)
-    comparison = compare(scenario, progress=bar.update, bootstrap=args.bootstrap)
+    comparison = compare(
+        scenario, progress=bar.update, bootstrap=args.bootstrap, threads=args.threads
+    )
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
     comparison.save(out, scenario, plots=scenario.outputs.plots and not args.no_plots)
@@ -161,7 +166,13 @@ def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
     from sim.compare import price_sweep
 
     bar = _progress(scenario, enabled=not args.json, rounds=len(args.price_scale))
-    table = price_sweep(scenario, args.price_scale, progress=bar.update, bootstrap=args.bootstrap)
+    table = price_sweep(
+        scenario,
+        args.price_scale,
+        progress=bar.update,
+        bootstrap=args.bootstrap,
+        threads=args.threads,
+    )
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
     out.mkdir(parents=True, exist_ok=True)

@@ -81,11 +81,12 @@ def compare(
     setup: Setup | None = None,
     confidence: float = 0.95,
     bootstrap: int = 2000,
+    threads: int | None = None,
     **parts,
 ) -> Comparison:
     """Run every strategy with common random numbers and compare them (see module docs)."""
     setup = setup if setup is not None else prepare(scenario, **parts)
-    results = run(replications=replications, progress=progress, setup=setup)
+    results = run(replications=replications, progress=progress, setup=setup, threads=threads)
     table = comparison_table(results, setup.seed, confidence=confidence, bootstrap=bootstrap)
     return Comparison(results, table, confidence)
 
@@ -153,6 +154,7 @@ def price_sweep(
     progress: Callable[[int], None] | None = None,
     confidence: float = 0.95,
     bootstrap: int = 2000,
+    threads: int | None = None,
     **parts,
 ) -> pd.DataFrame:
     """Re-run the comparison with prices multiplied by each scale (a number for every tier, or
@@ -184,6 +186,7 @@ def price_sweep(
                 progress=progress,
                 confidence=confidence,
                 bootstrap=bootstrap,
+                threads=threads,
             )
             table = comparison.table.assign(note="")
         table = pd.concat([table, pd.DataFrame(skipped)], ignore_index=True)

@@ -85,6 +85,7 @@ class Simulation:
         np.copyto(self.state.tie, self._graph.tie0)
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
+        self._stack: kernel.State | None = None
 
     def _agent_arrays(self) -> kernel.Agents:
         network, agents, c = self.network, self.agents, self.topic
@@ -130,55 +131,74 @@ class Simulation:
             halving_table(d.memory_half_life, self.steps),
         )
 
-    def run(self, keys: np.ndarray, replications: np.ndarray | None = None) -> RawRun:
+    def run(
+        self, keys: np.ndarray, replications: np.ndarray | None = None, threads: int = 1
+    ) -> RawRun:
         """Run one replication per key (uint64) and return the raw arrays.
 
-        ``replications`` labels the rows (defaults to 0..R-1). The agents' final state of the
-        last replication stays in :attr:`state` for inspection.
+        ``replications`` labels the rows (defaults to 0..R-1). With ``threads`` > 1 the
+        replications are shared among threads, each with its own state; the numbers are the
+        same as on one thread. On one thread the agents' final state of the last replication
+        stays in :attr:`state` for inspection.
         """
         keys = np.ascontiguousarray(keys, dtype=KEY)
         n_reps = keys.size
         step_stats = np.zeros((n_reps, self.steps, kernel.N_STEP_STATS), dtype=COUNT)
         by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
         by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
-        kernel.reset(self._graph, self._agents, self._params, self.state)
-        kernel.run_batch(
-            keys,
-            self._graph,
-            self._agents,
-            self._params,
-            self._schedule,
-            self.state,
-            step_stats,
-            by_origin,
-            by_community,
-            True,
-        )
+        arrays = (self._graph, self._agents, self._params, self._schedule)
+        threads = max(1, min(int(threads), n_reps))
+        if threads > 1:
+            kernel.run_batch_threads(
+                keys, *arrays, self._thread_states(threads), step_stats, by_origin, by_community
+            )
+        else:
+            kernel.reset(self._graph, self._agents, self._params, self.state)
+            kernel.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)
         labels = np.arange(n_reps) if replications is None else np.asarray(replications)
         return RawRun(labels, step_stats, by_origin, by_community)
 
+    def _thread_states(self, threads: int) -> kernel.State:
+        """One fresh state per thread, allocated once and kept (every run leaves them reset)."""
+        if self._stack is None or self._stack.flags.shape[0] != threads:
+            network = self.network
+            self._stack = allocate_state(
+                network.n_nodes, network.n_edges, self.steps, self.schedule.nodes.size, threads
+            )
+            self._stack.tie[:] = self._graph.tie0
+            self._stack.agent["interest"] = self._agents.interest
+        return self._stack
 
-def allocate_state(n_nodes: int, n_edges: int, steps: int, n_posts: int) -> kernel.State:
-    """Fresh kernel state for a network of the given size (see ``kernel.State``)."""
-    agent = np.zeros(n_nodes, dtype=kernel.AGENT_RECORD)
+
+def allocate_state(
+    n_nodes: int, n_edges: int, steps: int, n_posts: int, threads: int | None = None
+) -> kernel.State:
+    """Fresh kernel state for a network of the given size (see ``kernel.State``); with
+    ``threads``, one state per thread stacked along a leading axis."""
+    lead = () if threads is None else (threads,)
+
+    def filled(size, dtype, value=0):
+        return np.full((*lead, size), value, dtype=dtype)
+
+    agent = np.zeros((*lead, n_nodes), dtype=kernel.AGENT_RECORD)
     for name in ("adopt_time", "first_seen", "origin", "influence_time"):
         agent[name] = -1
     return kernel.State(
         agent=agent,
-        flags=np.zeros(n_nodes, dtype=np.uint8),
-        has_posted=np.zeros(n_nodes, dtype=np.bool_),
-        candidate=np.zeros(n_nodes, dtype=np.bool_),
-        tie=np.empty(n_edges, dtype=VALUE),
-        tie_time=np.zeros(n_edges, dtype=STEP),
-        edge_seen=np.zeros(n_edges, dtype=np.bool_),
-        adoption_order=np.zeros(n_nodes, dtype=NODE),
-        adopted_before=np.zeros(steps + 1, dtype=EDGE),
-        touched_list=np.zeros(n_nodes, dtype=NODE),
-        check_list=np.zeros(n_nodes, dtype=NODE),
-        candidate_list=np.zeros(n_nodes, dtype=NODE),
-        post_nodes=np.zeros(n_nodes + n_posts, dtype=NODE),
-        post_weight=np.zeros(n_nodes + n_posts, dtype=VALUE),
-        counters=np.zeros(kernel.N_COUNTERS, dtype=np.int64),
+        flags=filled(n_nodes, np.uint8),
+        has_posted=filled(n_nodes, np.bool_),
+        candidate=filled(n_nodes, np.bool_),
+        tie=filled(n_edges, VALUE),
+        tie_time=filled(n_edges, STEP),
+        edge_seen=filled(n_edges, np.bool_),
+        adoption_order=filled(n_nodes, NODE),
+        adopted_before=filled(steps + 1, EDGE),
+        touched_list=filled(n_nodes, NODE),
+        check_list=filled(n_nodes, NODE),
+        candidate_list=filled(n_nodes, NODE),
+        post_nodes=filled(n_nodes + n_posts, NODE),
+        post_weight=filled(n_nodes + n_posts, VALUE),
+        counters=filled(kernel.N_COUNTERS, np.int64),
     )
 
 

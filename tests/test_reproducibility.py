@@ -77,3 +77,12 @@ def test_time_to_half_is_first_day_with_half_the_organic_adopters(seed):
         assert organic[-1] == rep["organic_adopters"] == rep["final_adopters"] - 4
         day = int(np.argmax(organic * 2 >= rep["organic_adopters"]))
         assert rep["time_to_half"] == day
+
+
+def test_same_numbers_on_any_number_of_threads():
+    """Replication r depends only on its key: 1, 2 or 3 threads give identical tables."""
+    one = sim.run(replications=25, seed=6, threads=1, **SMALL)
+    for threads in (2, 3):
+        many = sim.run(replications=25, seed=6, threads=threads, **SMALL)
+        for name in ("steps", "replications", "attribution", "communities"):
+            pd.testing.assert_frame_equal(getattr(one, name), getattr(many, name))

@@ -40,7 +40,7 @@ Random draws come from :mod:`sim.kernels.counter_rng`, keyed by ``(key, stream, 
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.kernels.counter_rng import (
     STREAM_ATTENTION,
@@ -476,11 +476,20 @@ def reset(graph, agents, params, state):
     state.counters[:] = 0
 
 
+@njit(cache=True, inline="always")
+def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
+    """Every day of one replication, stopping early once nothing more can happen."""
+    for t in range(params.steps):
+        advance(t, key, graph, agents, params, schedule, state, stats[t], by_origin, by_community)
+        if is_quiet(t, params, schedule, state):
+            break
+
+
 @njit(cache=True)
 def run_batch(
     keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last
 ):
-    """Run one replication per key, ``params.steps`` days each.
+    """Run one replication per key, ``params.steps`` days each, on one thread.
 
     keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
     by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
@@ -489,20 +498,75 @@ def run_batch(
     """
     n_reps = keys.size
     for r in range(n_reps):
-        for t in range(params.steps):
-            advance(
-                t,
-                keys[r],
-                graph,
-                agents,
-                params,
-                schedule,
-                state,
-                step_stats[r, t],
-                by_origin[r],
-                by_community[r],
-            )
-            if is_quiet(t, params, schedule, state):
-                break
+        _run_one(
+            keys[r],
+            graph,
+            agents,
+            params,
+            schedule,
+            state,
+            step_stats[r],
+            by_origin[r],
+            by_community[r],
+        )
         if r < n_reps - 1 or not keep_last:
             reset(graph, agents, params, state)
+
+
+@njit(cache=True, inline="always")
+def thread_state(stack, k):
+    """The State of thread ``k`` from a stack whose arrays have a leading thread axis."""
+    return State(
+        stack.agent[k],
+        stack.flags[k],
+        stack.has_posted[k],
+        stack.candidate[k],
+        stack.tie[k],
+        stack.tie_time[k],
+        stack.edge_seen[k],
+        stack.adoption_order[k],
+        stack.adopted_before[k],
+        stack.touched_list[k],
+        stack.check_list[k],
+        stack.candidate_list[k],
+        stack.post_nodes[k],
+        stack.post_weight[k],
+        stack.counters[k],
+    )
+
+
+@njit(cache=True)
+def _thread_worker(
+    k, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+):
+    """Thread ``k``'s share of :func:`run_batch_threads`: replications k, k + T, k + 2T, ..."""
+    n_threads = stack.flags.shape[0]
+    state = thread_state(stack, k)
+    for r in range(k, keys.size, n_threads):
+        _run_one(
+            keys[r],
+            graph,
+            agents,
+            params,
+            schedule,
+            state,
+            step_stats[r],
+            by_origin[r],
+            by_community[r],
+        )
+        reset(graph, agents, params, state)
+
+
+@njit(cache=True, parallel=True)
+def run_batch_threads(
+    keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+):
+    """:func:`run_batch` on several threads, one State each (``stack``: arrays with a leading
+    thread axis, every state fresh or reset). Replication ``r`` runs on thread ``r % threads``;
+    its numbers depend only on its key, so they are the same on any number of threads. All
+    states are left reset."""
+    # The loop body is one call: numba's parallel transform must not see into the kernel.
+    for k in prange(stack.flags.shape[0]):
+        _thread_worker(
+            k, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+        )
