@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim.config import Dynamics
@@ -147,11 +148,18 @@ class Simulation:
         by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
         by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
         arrays = (self._graph, self._agents, self._params, self._schedule)
-        threads = max(1, min(int(threads), n_reps))
+        threads = max(1, min(int(threads), n_reps, numba.config.NUMBA_NUM_THREADS))
         if threads > 1:
-            kernel.run_batch_threads(
-                keys, *arrays, self._thread_states(threads), step_stats, by_origin, by_community
-            )
+            stack = self._thread_states(threads)
+            previous = numba.get_num_threads()
+            numba.set_num_threads(threads)
+            try:
+                with numba.parallel_chunksize(1):
+                    kernel.run_batch_threads(
+                        keys, *arrays, stack, step_stats, by_origin, by_community
+                    )
+            finally:
+                numba.set_num_threads(previous)
         else:
             kernel.reset(self._graph, self._agents, self._params, self.state)
             kernel.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)

@@ -39,6 +39,7 @@ Random draws come from :mod:`sim.kernels.counter_rng`, keyed by ``(key, stream, 
 
 from collections import namedtuple
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -536,37 +537,36 @@ def thread_state(stack, k):
 
 
 @njit(cache=True)
-def _thread_worker(
-    k, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+def _replication_on_thread(
+    r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
 ):
-    """Thread ``k``'s share of :func:`run_batch_threads`: replications k, k + T, k + 2T, ..."""
-    n_threads = stack.flags.shape[0]
-    state = thread_state(stack, k)
-    for r in range(k, keys.size, n_threads):
-        _run_one(
-            keys[r],
-            graph,
-            agents,
-            params,
-            schedule,
-            state,
-            step_stats[r],
-            by_origin[r],
-            by_community[r],
-        )
-        reset(graph, agents, params, state)
+    """Replication ``r`` on the calling thread's own state, which it leaves reset."""
+    state = thread_state(stack, numba.get_thread_id())
+    _run_one(
+        keys[r],
+        graph,
+        agents,
+        params,
+        schedule,
+        state,
+        step_stats[r],
+        by_origin[r],
+        by_community[r],
+    )
+    reset(graph, agents, params, state)
 
 
 @njit(cache=True, parallel=True)
 def run_batch_threads(
     keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
 ):
-    """:func:`run_batch` on several threads, one State each (``stack``: arrays with a leading
-    thread axis, every state fresh or reset). Replication ``r`` runs on thread ``r % threads``;
-    its numbers depend only on its key, so they are the same on any number of threads. All
-    states are left reset."""
+    """:func:`run_batch` on several threads, one State per thread (``stack``: arrays with a
+    leading axis of ``numba.get_num_threads()`` states, all fresh or reset). Replications are
+    handed out one at a time (with ``numba.parallel_chunksize(1)``), so a few large cascades do
+    not leave a thread idle. A replication's numbers depend only on its key, so they are the
+    same on any number of threads. All states are left reset."""
     # The loop body is one call: numba's parallel transform must not see into the kernel.
-    for k in prange(stack.flags.shape[0]):
-        _thread_worker(
-            k, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+    for r in prange(keys.size):
+        _replication_on_thread(
+            r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
         )
