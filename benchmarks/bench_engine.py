@@ -28,6 +28,7 @@ import numpy as np
 def measure(n: int, replications: int) -> dict:
     from sim.config import Beta, Dynamics, Population
     from sim.engine import Simulation
+    from sim.kernels.diffusion import STEP_STAT_NAMES
     from sim.network.build import with_ties
     from sim.network.generators import follower_graph
     from sim.population import build_population, textbook_agents
@@ -79,8 +80,10 @@ def measure(n: int, replications: int) -> dict:
         start = time.perf_counter()
         raw = simulation.run(replication_keys(1, replications))
         seconds = (time.perf_counter() - start) / replications
-        touched = raw.step_stats[:, :, 1].sum() / replications
-        adopters = raw.step_stats[:, :, 4].sum() / replications
+        touched = raw.step_stats[:, :, STEP_STAT_NAMES.index("edges_touched")].sum()
+        touched /= replications
+        adopters = raw.step_stats[:, :, STEP_STAT_NAMES.index("new_adopters")].sum()
+        adopters /= replications
         rows[label] = {
             "setup_s": setup_seconds,
             "run_s": seconds,
