@@ -158,6 +158,13 @@ def _compare(args: argparse.Namespace) -> int:
         f"intervals are {comparison.confidence:.0%} (cost per adopter: bootstrap); "
         "vs best = paired difference on common random numbers."
     )
+    if scenario.campaign is not None:
+        under = comparison.table[comparison.table["spend"] < 0.9 * scenario.campaign.budget]
+        for name, spend in zip(under["strategy"], under["spend"], strict=True):
+            print(
+                f"note: {name!r} spends {spend:,.0f} of the {scenario.campaign.budget:,.0f} "
+                "budget (its k caps it); compare its cost per adopter, not only its adopters"
+            )
     print(f"results written to {out}")
     return 0
 

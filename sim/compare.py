@@ -1,8 +1,10 @@
 """Compare seeding strategies: the strategist's table, with intervals, and its outputs.
 
 Every strategy runs on the same network realisation and the same replication keys (common
-random numbers), so strategy differences are paired per replication and far less noisy than
-differences between independent runs.
+random numbers), so strategy differences are paired per replication. Pairing removes the noise
+the strategies share: a lot when they reach overlapping audiences (a plan against a variant of
+itself), little when they reach different people (a celebrity's followers against forty micro
+audiences).
 
 The table, one row per strategy:
 
