@@ -148,7 +148,9 @@ class Simulation:
         by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
         by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
         arrays = (self._graph, self._agents, self._params, self._schedule)
-        threads = max(1, min(int(threads), n_reps, numba.config.NUMBA_NUM_THREADS))
+        threads = max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
+        if n_reps < 8 * threads:  # a thread pool does not pay for a handful of replications
+            threads = 1
         if threads > 1:
             stack = self._thread_states(threads)
             previous = numba.get_num_threads()
