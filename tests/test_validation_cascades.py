@@ -4,10 +4,7 @@ the day of adoption) is the breadth-first depth of the cascade's own live-edge t
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import deque
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,14 +16,11 @@ from sim.population import textbook_agents
 from sim.rng import replication_keys
 from sim.seeding import SeedSchedule
 from tests import reference
+from tests.validation_scripts import load
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "validation" / "cascades.py"
-_spec = importlib.util.spec_from_file_location("validation_cascades", _SCRIPT)
-cascades = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = cascades
-_spec.loader.exec_module(cascades)
+cascades = load("cascades")
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = cascades.DATA
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared data directory not found")
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)

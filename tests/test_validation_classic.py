@@ -1,5 +1,6 @@
 """Textbook results reproduced with fixed seeds (the figures and tables are made by
-docs/validation/classic.py; the theory here is written out again, independently of it).
+docs/validation/classic.py; the theory here is written out again, independently of it, and only
+the engine driver of the Bass runs, ``simulate_bass``, is taken from the script).
 
 Every tolerance is a multiple of a standard error, stated in each test, plus (where said) an
 allowance for a known finite-size effect of the stated order.
@@ -14,12 +15,12 @@ from scipy.special import gammaln
 from scipy.stats import binom, norm
 
 from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.network.generators import complete, erdos_renyi
 from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 from tests.helpers import final_adopters
+from tests.validation_scripts import load
+
+classic = load("classic")
 
 
 # ----------------------------------------------------------------------------------- Bass (1969)
@@ -49,17 +50,6 @@ def peak_day(daily_mean: np.ndarray) -> float:
     return k + 0.5 * (left - right) / (left - 2 * mid + right)
 
 
-def bass_runs(p, q, n, steps, reps, seed, active_steps=1):
-    simulation = Simulation(
-        complete(n),
-        textbook_agents(n),
-        Dynamics(rule="bass", external_p=p, bass_q=q, active_steps=active_steps),
-        SeedSchedule.build([]),
-        steps,
-    )
-    return simulation.run(replication_keys(seed, reps), threads=2).step_stats[:, :, -1]
-
-
 @pytest.mark.parametrize(
     ("p", "q", "steps", "seed"), [(0.01, 0.1, 60, 1), (0.03, 0.38, 25, 2), (0.005, 0.5, 30, 3)]
 )
@@ -76,7 +66,7 @@ def test_bass_matches_exact_finite_population_law(p, q, steps, seed):
     - Peak day of the mean daily adoptions within 4 bootstrap SE (+ 0.05 day for the parabola)
       of the peak day of the exact expected daily adoptions."""
     n, reps = 500, 300
-    daily = bass_runs(p, q, n, steps, reps, seed)
+    daily = classic.simulate_bass(p, q, n, steps, reps, seed)
     counts = daily.cumsum(axis=1)
     mean, var, mu4 = bass_chain_moments(p, q, n, steps)
 
@@ -103,7 +93,7 @@ def test_bass_closed_form_with_half_day_shift():
     at most 0.0049 here (0.0051 from the discretisation at n = inf, the rest O(1/n)). Without
     the half-day shift the gap (up to 0.018) exceeds that tolerance."""
     p, q, steps, n, reps = 0.01, 0.1, 60, 500, 300
-    shares = bass_runs(p, q, n, steps, reps, seed=4).cumsum(axis=1) / n
+    shares = classic.simulate_bass(p, q, n, steps, reps, seed=4).cumsum(axis=1) / n
     _, var, _ = bass_chain_moments(p, q, n, steps)
     se = np.sqrt(var) / n / np.sqrt(reps)
     t = np.arange(1, steps + 1)
@@ -123,8 +113,8 @@ def test_bass_posting_only_the_day_after_adoption_is_the_same_model():
     """The validation runs `bass` with active_steps=1 (cheaper). Only the first exposure on an
     edge feeds `bass`, so later posts change nothing: the runs are identical draw for draw."""
     p, q, steps, n = 0.03, 0.38, 25, 200
-    once = bass_runs(p, q, n, steps, 20, seed=5, active_steps=1)
-    always = bass_runs(p, q, n, steps, 20, seed=5, active_steps=steps)
+    once = classic.simulate_bass(p, q, n, steps, 20, seed=5, active_steps=1)
+    always = classic.simulate_bass(p, q, n, steps, 20, seed=5, active_steps=steps)
     np.testing.assert_array_equal(once, always)
 
 

@@ -9,27 +9,19 @@ paired; the tolerances are paired percentile-bootstrap 95% intervals over replic
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.config import PerFollowerPrice, Strategy
 from sim.pricing import price_per_post
-from sim.tiers import TIER_NAMES
+from tests.validation_scripts import load
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "validation" / "economics.py"
-_spec = importlib.util.spec_from_file_location("validation_economics", _SCRIPT)
-economics = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = economics  # dataclasses look their module up
-_spec.loader.exec_module(economics)
+economics = load("economics")
 
 BETAS = np.round(np.arange(0.3, 1.0001, 0.1), 2)
 REPLICATIONS = 400
 BOOTSTRAP = 2000
-ORDINARY = ("micro", "nano")
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +36,6 @@ def swept(world):
     boot = np.random.default_rng(7).integers(0, REPLICATIONS, (BOOTSTRAP, REPLICATIONS))
     table, boot_cost = economics.cost_table(plans, adopters, BETAS, boot)
     return plans, adopters, boot, table, boot_cost
-
-
-def _index(beta: float, tier: str) -> tuple[int, int]:
-    return int(np.flatnonzero(np.isclose(BETAS, beta))[0]), TIER_NAMES.index(tier)
 
 
 def test_power_law_at_beta_one_is_the_engines_per_follower_price(world):
@@ -85,13 +73,8 @@ def test_ordinary_accounts_cheaper_per_adopter_at_linear_prices(swept):
     plans cost less per organic adopter than the celebrity, the whole paired 95% interval of the
     log cost ratio below zero."""
     plans, adopters, boot, _, _ = swept
-    spend = plans["spend"].to_numpy().reshape(len(BETAS), len(TIER_NAMES))
-    b, mega = _index(1.0, "mega")
-    for tier in ORDINARY:
-        _, t = _index(1.0, tier)
-        point, low, high = economics.paired_log_ratio(
-            spend[b, t], adopters[b, t], spend[b, mega], adopters[b, mega], boot
-        )
+    for tier in economics.ORDINARY:
+        point, low, high = economics.tier_log_ratio(BETAS, plans, adopters, boot, 1.0, tier, "mega")
         assert high < 0, f"beta = 1: {tier} vs mega log ratio {point:.2f} [{low:.2f}, {high:.2f}]"
 
 
@@ -99,13 +82,8 @@ def test_big_accounts_cheaper_per_adopter_at_nearly_flat_prices(swept):
     """beta = 0.3 (prices nearly flat, a dominant fixed cost): the celebrity costs less per
     organic adopter than micro or nano accounts, paired 95% interval below zero."""
     plans, adopters, boot, _, _ = swept
-    spend = plans["spend"].to_numpy().reshape(len(BETAS), len(TIER_NAMES))
-    b, mega = _index(0.3, "mega")
-    for tier in ORDINARY:
-        _, t = _index(0.3, tier)
-        point, low, high = economics.paired_log_ratio(
-            spend[b, mega], adopters[b, mega], spend[b, t], adopters[b, t], boot
-        )
+    for tier in economics.ORDINARY:
+        point, low, high = economics.tier_log_ratio(BETAS, plans, adopters, boot, 0.3, "mega", tier)
         assert high < 0, f"beta = 0.3: mega vs {tier} log ratio {point:.2f} [{low:.2f}, {high:.2f}]"
 
 

@@ -15,129 +15,41 @@ All randomness is seeded, so every run of this file gives the same numbers.
 
 from __future__ import annotations
 
-import array
 import dataclasses
-import heapq
-from pathlib import Path
 
 import numpy as np
 import pytest
-from cynetdiff.utils import networkx_to_ic_model, networkx_to_lt_model
-from ndlib.models import ModelConfig
-from ndlib.models.epidemics import IndependentCascadesModel, ThresholdModel
 from scipy.stats import ks_2samp
 
-from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.network import Network
-from sim.network.generators import follower_graph
-from sim.network.io import load_edgelist
 from sim.population import textbook_agents
 from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
+from tests.validation_scripts import load
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+peers = load("peers")  # the drivers: our engine, CyNetDiff and ndlib on the same graph and seeds
+
 ALPHA = 0.01  # per KS test
-STEPS = 300  # the kernel stops a run early once nothing more can happen
-
-
-# ---------------------------------------------------------------------------------- drivers
-def with_ties(network: Network, p: float) -> Network:
-    return dataclasses.replace(network, ties=np.full(network.n_edges, p, dtype=np.float32))
-
-
-def ours_sizes(network, agents, rule, seeds, keys, threads=2) -> np.ndarray:
-    simulation = Simulation(network, agents, Dynamics(rule=rule), SeedSchedule.build(seeds), STEPS)
-    new = simulation.run(keys, threads=threads).step_stats[:, :, -1]
-    assert not new[:, -1].any()  # finished within STEPS
-    return new.sum(axis=1)
-
-
-def ours_adopted(network, agents, rule, seeds) -> np.ndarray:
-    simulation = Simulation(network, agents, Dynamics(rule=rule), SeedSchedule.build(seeds), STEPS)
-    simulation.run(replication_keys(0, 1))
-    return np.flatnonzero(simulation.state.agent["adopt_time"] >= 0)
-
-
-def check_csr(model, mapping, network) -> None:
-    assert all(k == v for k, v in mapping.items())
-    assert np.array_equal(np.asarray(model.starts), network.indptr[:-1])
-    assert np.array_equal(np.asarray(model.edges), network.indices)
-
-
-def cynetdiff_runs(model, seeds, runs, thresholds=None) -> np.ndarray:
-    """Final sizes; LT with fixed ``thresholds`` (assigned after each reset) if given."""
-    model.set_seeds([int(s) for s in seeds])
-    fixed = None if thresholds is None else array.array("f", np.asarray(thresholds, np.float32))
-    sizes = np.empty(runs, dtype=np.int64)
-    for r in range(runs):
-        model.reset_model()
-        if fixed is not None:
-            model._assign_thresholds(fixed)
-        model.advance_until_completion()
-        sizes[r] = model.get_num_activated_nodes()
-    return sizes
-
-
-def ndlib_ic_sizes(graph, seeds, p, runs, seed) -> np.ndarray:
-    seeds = [int(s) for s in seeds]
-    model = IndependentCascadesModel(graph, seed=seed)
-    config = ModelConfig.Configuration()
-    config.add_edge_set_configuration("threshold", dict.fromkeys(graph.edges(), p))
-    config.add_model_initial_configuration("Infected", seeds)
-    model.set_initial_status(config)
-    assert len(model.params["edges"]["threshold"]) == graph.number_of_edges()  # no defaults
-    sizes = np.empty(runs, dtype=np.int64)
-    for r in range(runs):
-        model.reset(seeds)
-        while model.iteration_bunch(1, node_status=False)[0]["node_count"][1] > 0:
-            pass
-        sizes[r] = sum(1 for s in model.status.values() if s != 0)
-    return sizes
-
-
-def ndlib_threshold_adopted(graph, seeds, thresholds) -> np.ndarray:
-    model = ThresholdModel(graph, seed=0)
-    config = ModelConfig.Configuration()
-    config.add_node_set_configuration("threshold", {v: float(thresholds[v]) for v in graph.nodes})
-    config.add_model_initial_configuration("Infected", [int(s) for s in seeds])
-    model.set_initial_status(config)
-    assert model.graph.directed
-    model.iteration(node_status=False)  # iteration 0 reports the seeds
-    while model.iteration(node_status=False)["status_delta"][1] > 0:
-        pass
-    return np.sort(np.array([v for v, s in model.status.items() if s == 1], dtype=np.int64))
-
-
-def random_sets(n: int, k: int, count: int, seed: int) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(n, k, replace=False)) for _ in range(count)]
-
-
-def top_degree(network: Network, k: int) -> np.ndarray:
-    return np.argsort(-network.followers, kind="stable")[:k]
-
-
-def mean_se(values) -> tuple[float, float]:
-    values = np.asarray(values, dtype=float)
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
 
 
 # ---------------------------------------------------------------------------------- graphs
 @pytest.fixture(scope="module")
-def follower():
-    network = follower_graph(2000, mean_following=10.0, rng=np.random.default_rng(1))
-    graph = network.to_networkx()
-    assert np.array_equal([d for _, d in graph.out_degree()], network.followers)
-    return network, graph
+def graphs():
+    """The study's two graphs, each with its networkx copy (node ids and edge direction
+    checked against ours)."""
+    return {
+        name: (network, peers.to_networkx_checked(network))
+        for name, network in peers.load_graphs().items()
+    }
 
 
 @pytest.fixture(scope="module")
-def email():
-    network = load_edgelist(DATA / "email-Eu-core.txt")
-    graph = network.to_networkx()
-    assert np.array_equal([d for _, d in graph.in_degree()], network.following)
-    return network, graph
+def follower(graphs):
+    return graphs[peers.FG_NAME]
+
+
+@pytest.fixture(scope="module")
+def email(graphs):
+    return graphs[peers.EMAIL_NAME]
 
 
 # ---------------------------------------------------------------------------------- tests
@@ -148,27 +60,24 @@ def test_all_three_read_edge_direction_and_ties_alike():
     network = Network.from_edges(np.array([0, 1, 3]), np.array([1, 2, 2]), 4)
     graph = network.to_networkx()
     for seeds, expected in (([0], 3), ([2], 1), ([3], 2)):
-        ours = ours_sizes(
-            with_ties(network, 1.0),
+        ours = peers.ours_sizes(
+            peers.with_ties(network, 1.0),
             textbook_agents(4),
             "cascade",
             seeds,
             replication_keys(0, 1),
             threads=1,
         )
-        model, mapping = networkx_to_ic_model(graph, activation_prob=1.0, rng=0)
-        check_csr(model, mapping, network)
-        assert ours[0] == cynetdiff_runs(model, seeds, 1)[0] == expected
-        assert ndlib_ic_sizes(graph, seeds, 1.0, 1, 0)[0] == expected
-    lt, mapping = networkx_to_lt_model(graph, rng=0)
-    check_csr(lt, mapping, network)
+        model = peers.cynetdiff_ic(graph, network, 1.0, 0)
+        assert ours[0] == peers.cynetdiff_sizes(model, seeds, 1)[0] == expected
+        assert peers.ndlib_ic_sizes(graph, seeds, 1.0, 1, 0)[0] == expected
+    lt = peers.cynetdiff_lt(graph, network, 0)
     for phi, expected in ((0.5, [1, 2]), (0.6, [1])):
         thresholds = np.full(4, phi)
-        ours = ours_adopted(network, textbook_agents(4, threshold=phi), "fractional", [1])
+        ours = peers.ours_adopted(network, textbook_agents(4, threshold=phi), "fractional", [1])
         assert ours.tolist() == expected
-        assert ndlib_threshold_adopted(graph, [1], thresholds).tolist() == expected
-        cynetdiff_runs(lt, [1], 1, thresholds)
-        assert sorted(lt.get_activated_nodes()) == expected
+        assert peers.ndlib_threshold_adopted(graph, [1], thresholds).tolist() == expected
+        assert peers.cynetdiff_adopted(lt, [1], thresholds).tolist() == expected
 
 
 @pytest.mark.slow
@@ -183,22 +92,21 @@ def test_independent_cascade_matches_cynetdiff_and_ndlib(graph_name, p, seed_kin
     wrong direction or a second chance per edge would show."""
     network, graph = request.getfixturevalue(graph_name)
     if seed_kind == "random":
-        seeds = random_sets(network.n_nodes, 5, 1, 2)[0]
+        seeds = peers.random_seeds(network, 5, 2)
     else:
-        seeds = top_degree(network, 5)
-    ours = ours_sizes(
-        with_ties(network, p),
+        seeds = peers.top_degree(network, 5)
+    ours = peers.ours_sizes(
+        peers.with_ties(network, p),
         textbook_agents(network.n_nodes),
         "cascade",
         seeds,
         replication_keys(11, 3000),
+        threads=2,
     )
-    model, mapping = networkx_to_ic_model(graph, activation_prob=p, rng=11)
-    check_csr(model, mapping, network)
-    cy = cynetdiff_runs(model, seeds, 3000)
-    nd = ndlib_ic_sizes(graph, seeds, p, 300, 11)
-    assert ks_2samp(ours, cy).pvalue > ALPHA, (mean_se(ours), mean_se(cy))
-    assert ks_2samp(ours, nd).pvalue > ALPHA, (mean_se(ours), mean_se(nd))
+    cy = peers.cynetdiff_sizes(peers.cynetdiff_ic(graph, network, p, 11), seeds, 3000)
+    nd = peers.ndlib_ic_sizes(graph, seeds, p, 300, 11)
+    assert ks_2samp(ours, cy).pvalue > ALPHA, (peers.mean_se(ours), peers.mean_se(cy))
+    assert ks_2samp(ours, nd).pvalue > ALPHA, (peers.mean_se(ours), peers.mean_se(nd))
     assert np.unique(ours).size > 20  # a real distribution, not a constant
     if (graph_name, p) == ("follower", 0.1):
         assert 0.3 < np.mean(ours <= 10) < 0.9 and np.mean(ours > 300) > 0.05
@@ -210,13 +118,14 @@ def test_ks_detects_a_five_percent_error_in_p(follower):
     sample sizes and seeds, is rejected at alpha = 0.01 (near the critical point the final size
     is very sensitive to p)."""
     network, graph = follower
-    seeds = random_sets(network.n_nodes, 5, 1, 2)[0]
-    model, _ = networkx_to_ic_model(graph, activation_prob=0.1, rng=11)
-    theirs = cynetdiff_runs(model, seeds, 3000)
+    seeds = peers.random_seeds(network, 5, 2)
+    theirs = peers.cynetdiff_sizes(peers.cynetdiff_ic(graph, network, 0.1, 11), seeds, 3000)
     for wrong_p in (0.095, 0.105):
         agents = textbook_agents(network.n_nodes)
         keys = replication_keys(11, 3000)
-        ours = ours_sizes(with_ties(network, wrong_p), agents, "cascade", seeds, keys)
+        ours = peers.ours_sizes(
+            peers.with_ties(network, wrong_p), agents, "cascade", seeds, keys, threads=2
+        )
         assert ks_2samp(ours, theirs).pvalue < ALPHA, wrong_p
 
 
@@ -229,14 +138,12 @@ def test_watts_threshold_adopts_the_same_sets_as_ndlib_and_cynetdiff(graph_name,
     network, graph = request.getfixturevalue(graph_name)
     agents = textbook_agents(network.n_nodes, threshold=phi)
     thresholds = np.full(network.n_nodes, phi)
-    lt, mapping = networkx_to_lt_model(graph, rng=0)
-    check_csr(lt, mapping, network)
+    lt = peers.cynetdiff_lt(graph, network, 0)
     sizes = []
-    for seeds in random_sets(network.n_nodes, k, 40, 3):
-        ours = ours_adopted(network, agents, "fractional", seeds)
-        assert np.array_equal(ours, ndlib_threshold_adopted(graph, seeds, thresholds)), seeds
-        cynetdiff_runs(lt, seeds, 1, thresholds)
-        assert ours.tolist() == sorted(lt.get_activated_nodes()), seeds
+    for seeds in peers.random_sets(network.n_nodes, k, 40, 3):
+        ours = peers.ours_adopted(network, agents, "fractional", seeds)
+        assert np.array_equal(ours, peers.ndlib_threshold_adopted(graph, seeds, thresholds)), seeds
+        assert ours.tolist() == peers.cynetdiff_adopted(lt, seeds, thresholds).tolist(), seeds
         sizes.append(ours.size)
     sizes = np.array(sizes)
     assert np.mean(sizes > network.n_nodes / 4) > 0.2
@@ -249,41 +156,19 @@ def test_linear_threshold_with_random_thresholds(email):
     ndlib on the same 40 threshold draws, and 400 runs of ours match 3000 of CyNetDiff, which
     draws its own thresholds (KS, alpha = 0.01)."""
     network, graph = email
-    seeds = random_sets(network.n_nodes, 5, 1, 2)[0]
+    seeds = peers.random_seeds(network, 5, 2)
     rng = np.random.default_rng(4)
     sizes = []
     for run in range(400):
         thresholds = 1.0 - rng.random(network.n_nodes)
         agents = dataclasses.replace(textbook_agents(network.n_nodes), threshold=thresholds)
-        ours = ours_adopted(network, agents, "fractional", seeds)
+        ours = peers.ours_adopted(network, agents, "fractional", seeds)
         if run < 40:
-            assert np.array_equal(ours, ndlib_threshold_adopted(graph, seeds, thresholds))
+            assert np.array_equal(ours, peers.ndlib_threshold_adopted(graph, seeds, thresholds))
         sizes.append(ours.size)
-    lt, mapping = networkx_to_lt_model(graph, rng=4)
-    check_csr(lt, mapping, network)
-    cy = cynetdiff_runs(lt, seeds, 3000)
-    assert ks_2samp(sizes, cy).pvalue > ALPHA, (mean_se(sizes), mean_se(cy))
+    cy = peers.cynetdiff_sizes(peers.cynetdiff_lt(graph, network, 4), seeds, 3000)
+    assert ks_2samp(sizes, cy).pvalue > ALPHA, (peers.mean_se(sizes), peers.mean_se(cy))
     assert np.unique(sizes).size > 10
-
-
-def spread(network_p, seeds, keys) -> np.ndarray:
-    return ours_sizes(network_p, textbook_agents(network_p.n_nodes), "cascade", seeds, keys, 1)
-
-
-def celf(network_p, k_max, keys) -> list[int]:
-    """CELF lazy greedy on the mean spread over ``keys`` (common random numbers)."""
-    heap = [(-spread(network_p, [v], keys).mean(), v, 1) for v in range(network_p.n_nodes)]
-    heapq.heapify(heap)
-    chosen, current = [], 0.0
-    while len(chosen) < k_max:
-        negative_gain, v, round_ = heapq.heappop(heap)
-        if round_ == len(chosen) + 1:
-            chosen.append(v)
-            current -= negative_gain
-        else:
-            gain = spread(network_p, [*chosen, v], keys).mean() - current
-            heapq.heappush(heap, (-gain, v, len(chosen) + 1))
-    return chosen
 
 
 @pytest.mark.slow
@@ -296,15 +181,16 @@ def test_kempe_kleinberg_tardos_top_degree_beats_random_and_greedy_is_no_worse(e
     than 3 SE, k = 1..3. (With only 100 selection keys greedy chases noise: its first pick is
     worse than the top-degree account by 5 SE on fresh keys; the candidates' gains differ by
     fractions of an adopter.)"""
+    spread, mean_se = peers.spreads, peers.mean_se  # spread: final sizes, one thread
     network, _ = email
-    network_p = with_ties(network, 0.01)
+    network_p = peers.with_ties(network, 0.01)
     eval_keys = replication_keys(101, 1000)
-    top = top_degree(network, 20)
+    top = peers.top_degree(network, 20)
     random_means = {}
     for k in (1, 2, 3, 5, 10, 20):
         sizes = [
             spread(network_p, seeds, eval_keys[r : r + 1])[0]
-            for r, seeds in enumerate(random_sets(network.n_nodes, k, 300, k))
+            for r, seeds in enumerate(peers.random_sets(network.n_nodes, k, 300, k))
         ]
         random_means[k] = mean_se(sizes)
     for k in (1, 5, 10, 20):
@@ -320,9 +206,9 @@ def test_kempe_kleinberg_tardos_top_degree_beats_random_and_greedy_is_no_worse(e
             for v in range(network.n_nodes)
         ]
         plain.append(int(np.argmax(gains)))  # ties: lowest id, as in CELF's heap
-    assert celf(network_p, 2, few_keys) == plain
+    assert peers.celf_greedy(network_p, 2, few_keys)[0] == plain
 
-    greedy = celf(network_p, 3, replication_keys(303, 1000))
+    greedy, _, _ = peers.celf_greedy(network_p, 3, replication_keys(303, 1000))
     for k in (1, 2, 3):
         greedy_runs = spread(network_p, greedy[:k], eval_keys)
         difference = greedy_runs - spread(network_p, top[:k], eval_keys)  # paired: same keys

@@ -7,11 +7,8 @@ standard errors and means the standard error of the mean; every tolerance below 
 where stated, a finite-size allowance for n = 10^4.
 """
 
-import importlib.util
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,12 +19,9 @@ from sim.network.generators import erdos_renyi
 from sim.population import textbook_agents
 from sim.rng import replication_keys
 from sim.seeding import SeedSchedule
+from tests.validation_scripts import load
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "validation" / "thresholds.py"
-_spec = importlib.util.spec_from_file_location("validation_thresholds", _SCRIPT)
-thresholds = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = thresholds  # dataclasses look their module up
-_spec.loader.exec_module(thresholds)
+thresholds = load("thresholds")
 
 PHI = thresholds.PHI
 N = thresholds.WATTS_N

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import tempfile
 import time
 from collections import defaultdict, deque
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from report import add_output_options, output_paths, reflow  # docs/validation/report.py
 
 from sim.config import Dynamics
 from sim.engine import Simulation
@@ -238,6 +238,18 @@ def ccdf(values: np.ndarray):
     return x, 1.0 - first / values.size
 
 
+def _step_large(ax, simulated: dict, column: str, colours: dict) -> None:
+    """CCDF of ``column`` over each p's simulated cascades of at least MIN_OBSERVED users."""
+    for p, table in simulated.items():
+        big = table[table["size"] >= MIN_OBSERVED]
+        ax.step(
+            *ccdf(big[column]),
+            where="post",
+            color=colours[p],
+            label=f"engine p={p}, ≥{MIN_OBSERVED}",
+        )
+
+
 def plot(observed: pd.DataFrame, simulated: dict, path: Path) -> None:
     import matplotlib
 
@@ -248,14 +260,7 @@ def plot(observed: pd.DataFrame, simulated: dict, path: Path) -> None:
     colours = dict(zip(PROBABILITIES, ("#fdae61", "#d7191c", "#2c7bb6"), strict=True))
     ax = axes[0]
     ax.step(*ccdf(observed["size"]), where="post", color="k", lw=2, label="Twitter15 (1,321)")
-    for p, table in simulated.items():
-        big = table[table["size"] >= MIN_OBSERVED]
-        ax.step(
-            *ccdf(big["size"]),
-            where="post",
-            color=colours[p],
-            label=f"engine p={p}, ≥{MIN_OBSERVED}",
-        )
+    _step_large(ax, simulated, "size", colours)
     main = simulated[MAIN_P]
     ax.step(
         *ccdf(main["size"]),
@@ -275,14 +280,7 @@ def plot(observed: pd.DataFrame, simulated: dict, path: Path) -> None:
 
     ax = axes[1]
     ax.step(*ccdf(observed["depth"]), where="post", color="k", lw=2, label="Twitter15")
-    for p, table in simulated.items():
-        big = table[table["size"] >= MIN_OBSERVED]
-        ax.step(
-            *ccdf(big["depth"]),
-            where="post",
-            color=colours[p],
-            label=f"engine p={p}, ≥{MIN_OBSERVED}",
-        )
+    _step_large(ax, simulated, "depth", colours)
     ax.set(
         yscale="log", xlabel="depth (hops from the source)", ylabel="P(depth ≥ x)", title="depth"
     )
@@ -366,33 +364,6 @@ def markdown(stats: dict, observed: pd.DataFrame, simulated: dict, info: dict) -
         shares=", ".join(f"{s * 100:.0f}% at p = {p}" for p, s in shares.items()),
         **info,
     )
-
-
-def reflow(text: str, width: int = 96) -> str:
-    """Re-wrap prose paragraphs and bullet items; tables, images and headings are kept."""
-    import re
-    import textwrap
-
-    def fill(words: str, bullet: bool) -> str:
-        return textwrap.fill(
-            " ".join(words.split()),
-            width,
-            initial_indent="- " if bullet else "",
-            subsequent_indent="  " if bullet else "",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-
-    blocks = []
-    for block in text.split("\n\n"):
-        if block.lstrip().startswith(("|", "!", "#")):
-            blocks.append(block)
-        elif block.startswith("- "):
-            items = re.split(r"\n(?=- )", block)
-            blocks.append("\n".join(fill(item[2:], True) for item in items))
-        else:
-            blocks.append(fill(block, False))
-    return "\n\n".join(blocks)
 
 
 TEMPLATE = """\
@@ -490,22 +461,9 @@ network", KDD 2003 (independent cascade).
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small run, a smoke test")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="write the markdown and figures/ here (default: docs/validation and docs/figures; "
-        "a temporary directory with --quick, so a smoke run never overwrites the documented run)",
-    )
+    add_output_options(parser)
     args = parser.parse_args(argv)
-    figure, text_file = FIGURE, MARKDOWN
-    out = args.out
-    if out is None and args.quick:
-        out = Path(tempfile.gettempdir()) / "validation_cascades_quick"
-    if out is not None:
-        figure, text_file = out / "figures" / FIGURE.name, out / MARKDOWN.name
-        text_file.parent.mkdir(parents=True, exist_ok=True)
+    figure, text_file = output_paths(args, FIGURE, MARKDOWN)
     start = time.perf_counter()
     cascades, edges = load_twitter15()
     stats = readme_statistics(cascades, edges)

@@ -51,13 +51,12 @@ if str(ROOT) not in sys.path:
 
 from sim.config import Dynamics  # noqa: E402
 from sim.engine import Simulation  # noqa: E402
+from sim.kernels.diffusion import NEW_ADOPTERS, POSTS  # noqa: E402
 from sim.network.generators import complete, erdos_renyi  # noqa: E402
 from sim.population import textbook_agents  # noqa: E402
 from sim.rng import replication_keys  # noqa: E402
 from sim.seeding import SeedSchedule  # noqa: E402
 
-NEW_ADOPTERS = -1  # last column of step_stats (sim.kernels.diffusion.STEP_STAT_NAMES)
-POSTS = 0
 THREADS = 2
 
 
@@ -124,16 +123,18 @@ def parabolic_peak(y: np.ndarray) -> float:
     return float(k + 0.5 * (left - right) / curvature) if curvature < 0 else float(k)
 
 
-def simulate_bass(p: float, q: float, n: int, steps: int, reps: int, seed: int) -> np.ndarray:
+def simulate_bass(
+    p: float, q: float, n: int, steps: int, reps: int, seed: int, active_steps: int = 1
+) -> np.ndarray:
     """Daily adoptions (reps, steps) of the `bass` rule on complete(n), no seeds.
 
-    ``active_steps=1``: an adopter posts only on the day after adopting. Only the first exposure
-    on an edge feeds `bass`, so this is the same model as posting on every later day too (the
-    tests check the two give identical draws) and saves the repeated edge visits."""
+    ``active_steps=1`` (the default): an adopter posts only on the day after adopting. Only the
+    first exposure on an edge feeds `bass`, so this is the same model as posting on every later
+    day too (the tests check the two give identical draws) and saves the repeated edge visits."""
     simulation = Simulation(
         complete(n),
         textbook_agents(n),
-        Dynamics(rule="bass", external_p=p, bass_q=q, active_steps=1),
+        Dynamics(rule="bass", external_p=p, bass_q=q, active_steps=active_steps),
         SeedSchedule.build([]),
         steps,
     )

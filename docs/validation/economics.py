@@ -37,13 +37,13 @@ Writes ``docs/figures/validation_price_exponent.png`` and ``docs/validation/econ
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from report import add_output_options, output_paths, reflow  # docs/validation/report.py
 
 from sim.api import Setup, prepare
 from sim.config import (
@@ -276,6 +276,19 @@ def paired_log_ratio(spend_a, adopters_a, spend_b, adopters_b, boot: np.ndarray)
     return float(point), float(low), float(high)
 
 
+def beta_index(betas, beta: float) -> int:
+    """Position of ``beta`` in the grid ``betas``."""
+    return int(np.flatnonzero(np.isclose(betas, beta))[0])
+
+
+def tier_log_ratio(betas, plans: pd.DataFrame, adopters: np.ndarray, boot, beta, a: str, b: str):
+    """log(cost per adopter of tier ``a`` / of tier ``b``) at ``beta`` from a :func:`sweep`
+    (``plans`` or the :func:`cost_table` built on it), paired bootstrap 95% interval."""
+    i, ta, tb = beta_index(betas, beta), TIER_NAMES.index(a), TIER_NAMES.index(b)
+    spend = plans["spend"].to_numpy().reshape(len(betas), len(TIER_NAMES))
+    return paired_log_ratio(spend[i, ta], adopters[i, ta], spend[i, tb], adopters[i, tb], boot)
+
+
 # ---------------------------------------------------------------------------- single seeds
 def single_seeds(world: World, per_tier: int, replications: int, threads: int = 2):
     """Bakshy-style: expected organic adopters of single seeds across the follower range.
@@ -504,33 +517,6 @@ def markdown(world, betas, table, flip, seeds, fit, checks, sensitivity, replica
     )
 
 
-def reflow(text: str, width: int = 96) -> str:
-    """Re-wrap prose paragraphs and bullet items; tables, images and headings are kept."""
-    import re
-    import textwrap
-
-    def fill(words: str, bullet: bool) -> str:
-        return textwrap.fill(
-            " ".join(words.split()),
-            width,
-            initial_indent="- " if bullet else "",
-            subsequent_indent="  " if bullet else "",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-
-    blocks = []
-    for block in text.split("\n\n"):
-        if block.lstrip().startswith(("|", "!", "#")):
-            blocks.append(block)
-        elif block.startswith("- "):
-            items = re.split(r"\n(?=- )", block)
-            blocks.append("\n".join(fill(item[2:], True) for item in items))
-        else:
-            blocks.append(fill(block, False))
-    return "\n\n".join(blocks)
-
-
 TEMPLATE = """\
 ### Bakshy et al. (2011) and Watts & Dodds (2007): who is cost-effective
 
@@ -652,7 +638,7 @@ def sensitivity_rows(variants, threads: int, seed: int):
     at beta 1, for each ``(name, settings, replications)`` variant."""
     rows = []
     betas = BETAS_QUICK
-    one = int(np.flatnonzero(np.isclose(betas, 1.0))[0])
+    one = beta_index(betas, 1.0)
     for name, settings, replications in variants:
         world = build_world(settings)
         plans, adopters = sweep(world, betas, replications, threads)
@@ -668,23 +654,10 @@ def sensitivity_rows(variants, threads: int, seed: int):
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small run, a smoke test")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="write the markdown and figures/ here (default: docs/validation and docs/figures; "
-        "a temporary directory with --quick, so a smoke run never overwrites the documented run)",
-    )
+    add_output_options(parser)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    figure, text_file = FIGURE, MARKDOWN
-    out = args.out
-    if out is None and args.quick:
-        out = Path(tempfile.gettempdir()) / "validation_economics_quick"
-    if out is not None:
-        figure, text_file = out / "figures" / FIGURE.name, out / MARKDOWN.name
-        text_file.parent.mkdir(parents=True, exist_ok=True)
+    figure, text_file = output_paths(args, FIGURE, MARKDOWN)
     start = time.perf_counter()
     quick = args.quick
     betas = BETAS_QUICK if quick else BETAS_FULL
@@ -703,13 +676,8 @@ def main(argv=None) -> None:
     print(f"flip: beta = {flip[0]:.3f} [{flip[1]:.3f}, {flip[2]:.3f}], found in {flip[3]:.0%}")
 
     def ratio(beta, a, b):
-        i = int(np.flatnonzero(np.isclose(betas, beta))[0])
-        ta, tb = TIER_NAMES.index(a), TIER_NAMES.index(b)
-        spend = table["spend"].to_numpy().reshape(len(betas), len(TIER_NAMES))
-        return (
-            f"β = {beta:.1f}: {a} vs {b}",
-            *paired_log_ratio(spend[i, ta], adopters[i, ta], spend[i, tb], adopters[i, tb], boot),
-        )
+        label = f"β = {beta:.1f}: {a} vs {b}"
+        return (label, *tier_log_ratio(betas, table, adopters, boot, beta, a, b))
 
     checks = [
         ratio(1.0, "nano", "mega"),

@@ -54,7 +54,7 @@ from scipy.stats import ks_2samp
 
 from sim.config import Dynamics
 from sim.engine import Simulation
-from sim.kernels import diffusion as kernel
+from sim.kernels.diffusion import NEW_ADOPTERS  # seeds included
 from sim.network import Network
 from sim.network.generators import follower_graph
 from sim.network.io import load_edgelist
@@ -66,7 +66,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
 FIGURES = ROOT / "docs" / "figures"
 REPORT = ROOT / "docs" / "validation" / "peers.md"
-NEW_ADOPTERS = kernel.STEP_STAT_NAMES.index("new_adopters")  # seeds included
 ALPHA = 0.01
 STEPS = 300  # days per run; the kernel stops a run early once nothing more can happen
 FG_NAME = "follower_graph(2000)"
@@ -109,8 +108,14 @@ def top_degree(network: Network, k: int) -> np.ndarray:
     return np.argsort(-network.followers, kind="stable")[:k].astype(np.int32)
 
 
+def random_sets(n: int, k: int, count: int, seed) -> list[np.ndarray]:
+    """``count`` sorted sets of k of n accounts, drawn in turn from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    return [np.sort(rng.choice(n, k, replace=False)) for _ in range(count)]
+
+
 def random_seeds(network: Network, k: int, seed) -> np.ndarray:
-    return np.sort(np.random.default_rng(seed).choice(network.n_nodes, k, replace=False))
+    return random_sets(network.n_nodes, k, 1, seed)[0]
 
 
 # ---------------------------------------------------------------------------------- engines
@@ -278,11 +283,9 @@ def lt_fixed_check(graphs, nx_graphs, args) -> list[dict]:
         agents = textbook_agents(network.n_nodes, threshold=phi)
         thresholds = np.full(network.n_nodes, phi)
         cy_model = cynetdiff_lt(graph, network, args.seed)
-        rng = np.random.default_rng([3, k])
         sizes, same_nd, same_cy, cy_sizes = [], 0, 0, []
         start = time.perf_counter()
-        for _ in range(args.seed_sets):
-            seeds = np.sort(rng.choice(network.n_nodes, k, replace=False))
+        for seeds in random_sets(network.n_nodes, k, args.seed_sets, [3, k]):
             ours = ours_adopted(network, agents, "fractional", seeds)
             nd = ndlib_threshold_adopted(graph, seeds, thresholds)
             cy = cynetdiff_adopted(cy_model, seeds, thresholds)
@@ -454,14 +457,11 @@ def seeding_study(graphs, args) -> list[dict]:
         top_runs = [spreads(network_p, top[:k], eval_keys, args.threads) for k in ks_]
         random_runs = []
         for k in ks_:
-            rng = np.random.default_rng([5, int(k)])
             sizes = [
-                spreads(
-                    network_p,
-                    np.sort(rng.choice(network.n_nodes, k, replace=False)),
-                    eval_keys[r % eval_keys.size : r % eval_keys.size + 1],
-                )[0]
-                for r in range(args.random_sets)
+                spreads(network_p, seeds, eval_keys[r % eval_keys.size : r % eval_keys.size + 1])[0]
+                for r, seeds in enumerate(
+                    random_sets(network.n_nodes, k, args.random_sets, [5, int(k)])
+                )
             ]
             random_runs.append(np.array(sizes))
         t_baselines = time.perf_counter() - start

@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from sim.config import Dynamics  # noqa: E402
 from sim.engine import Simulation  # noqa: E402
-from sim.kernels.diffusion import STEP_STAT_NAMES  # noqa: E402
+from sim.kernels.diffusion import NEW_ADOPTERS  # noqa: E402
 from sim.network.generators import erdos_renyi, watts_strogatz  # noqa: E402
 from sim.population import textbook_agents  # noqa: E402
 from sim.rng import replication_keys  # noqa: E402
@@ -53,7 +53,6 @@ from sim.seeding import SeedSchedule  # noqa: E402
 
 FIGURES = ROOT / "docs" / "figures"
 MARKDOWN = ROOT / "docs" / "validation" / "thresholds.md"
-NEW_ADOPTERS = STEP_STAT_NAMES.index("new_adopters")
 
 # Watts (2002)
 WATTS_N = 10_000
