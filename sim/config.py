@@ -270,10 +270,18 @@ class TierPrices(Strict):
 
 
 class PerFollowerPrice(Strict):
-    """A price per post proportional to (platform-scale) followers, with a floor."""
+    """A price per post that grows with (platform-scale) followers f, with a floor:
+    ``max(per_follower * anchor * (f / anchor) ** exponent, minimum)``.
+
+    With ``exponent`` 1 (the default) the price is simply ``per_follower * f``; other exponents
+    make cost rise more slowly (< 1) or faster (> 1) than reach, with ``anchor`` followers priced
+    at ``per_follower * anchor`` whatever the exponent (Bakshy et al. 2011 vary it).
+    """
 
     per_follower: PositiveFloat
     minimum: Annotated[float, Field(ge=0.0)] = 0.0
+    exponent: Annotated[float, Field(gt=0.0, le=3.0)] = 1.0
+    anchor: PositiveFloat = 1_000_000
 
 
 def _price_kind(value) -> str:

@@ -7,7 +7,8 @@ Defaults (per post, US dollars), with sources in docs/pricing.md:
   2.4% micro, 1.8% macro, 1.7% mega.
 - ``survey``: a published per-post survey, ~$86 for accounts under 1,000 followers rising to
   ~$763 over 100,000: far flatter than rate cards, which favours big accounts.
-- ``per_follower``: a price proportional to followers (e.g. $0.01 per follower).
+- ``per_follower``: a price proportional to followers (e.g. $0.01 per follower), or a power
+  of followers with ``exponent``.
 
 Follower counts are read at platform scale (followers x reference population / network size),
 the same scaling as the tiers, so a 10^5-agent network prices its "celebrity" like one.
@@ -50,7 +51,9 @@ def price_per_post(followers: np.ndarray, n_nodes: int, campaign: Campaign) -> n
     elif isinstance(prices, TierPrices):
         price = _by_tier(prices.tiers, tiers)
     elif isinstance(prices, PerFollowerPrice):
-        price = np.maximum(prices.per_follower * scaled, prices.minimum)
+        relative = np.maximum(scaled, 1.0) / prices.anchor
+        price = prices.per_follower * prices.anchor * relative**prices.exponent
+        price = np.maximum(price, prices.minimum)
     else:
         raise ValueError(f"unknown price model {prices!r}")
     scale = campaign.price_scale

@@ -214,3 +214,22 @@ def test_price_sweep_marks_unaffordable_and_cheapest():
         assert group["cheapest"].sum() == 1
         winner = group.loc[group["cheapest"], "cost_per_adopter"].iloc[0]
         assert winner == pd.to_numeric(group["cost_per_adopter"]).min()
+
+
+def test_power_law_prices_generalise_the_per_follower_price():
+    followers = np.array([10, 100, 1_000, 5_000])  # x 500 on the platform at N = 20,000
+    linear = price_per_post(
+        followers, N, Campaign(budget=1, prices=PerFollowerPrice(per_follower=0.01))
+    )
+    same = price_per_post(
+        followers,
+        N,
+        Campaign(budget=1, prices=PerFollowerPrice(per_follower=0.01, exponent=1.0, anchor=5e4)),
+    )
+    np.testing.assert_allclose(same, linear)
+    flat = price_per_post(
+        followers, N, Campaign(budget=1, prices=PerFollowerPrice(per_follower=0.01, exponent=0.5))
+    )
+    # anchored at 10^6 platform followers ($10,000): 4x the followers -> 2x the price
+    np.testing.assert_allclose(flat, 10_000 * np.sqrt(followers * 500 / 1e6))
+    assert flat[-1] / flat[0] == pytest.approx(np.sqrt(500))
