@@ -5,6 +5,7 @@ Importing ``sim`` runs nothing; the public API is re-exported here.
 """
 
 from sim.api import build, prepare, run
+from sim.compare import Comparison, compare
 from sim.config import Campaign, Dynamics, Population, Scenario, Strategy
 from sim.engine import Simulation
 from sim.network import Network
@@ -14,6 +15,7 @@ from sim.version import __version__
 
 __all__ = [
     "Campaign",
+    "Comparison",
     "Dynamics",
     "Network",
     "Population",
@@ -24,6 +26,7 @@ __all__ = [
     "Strategy",
     "__version__",
     "build",
+    "compare",
     "load_scenario",
     "prepare",
     "run",
