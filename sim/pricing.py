@@ -51,7 +51,7 @@ def price_per_post(followers: np.ndarray, n_nodes: int, campaign: Campaign) -> n
     elif isinstance(prices, TierPrices):
         price = _by_tier(prices.tiers, tiers)
     elif isinstance(prices, PerFollowerPrice):
-        relative = np.maximum(scaled, 1.0) / prices.anchor
+        relative = scaled / prices.anchor
         price = prices.per_follower * prices.anchor * relative**prices.exponent
         price = np.maximum(price, prices.minimum)
     else:
