@@ -161,6 +161,9 @@ def tabulate(
             "adopters": by_community.ravel(),
         }
     )
+    # the one schema: fixed column order, and a missing or extra column fails here
+    steps = steps[list(STEP_COLUMNS)]
+    replications_table = replications_table[list(REPLICATION_COLUMNS)]
     return Results(steps, replications_table, attribution, communities)
 
 

@@ -35,7 +35,3 @@ class SeedSchedule:
         steps = np.repeat(days, seeds.size).astype(STEP)
         origin = np.tile(np.arange(seeds.size, dtype=NODE), posts)
         return cls(seeds, nodes, steps, origin)
-
-    @property
-    def last_step(self) -> int:
-        return int(self.steps.max(initial=-1))
