@@ -1,23 +1,28 @@
 """Agent-based influence diffusion: topic-specific trust, fading relationships, threshold
 adoption, and seeding strategies compared on the same random draws.
 
-Importing ``sim`` runs nothing; the public API is re-exported here.
+Importing ``sim`` runs nothing and loads neither plotting nor any front end; the public API is
+re-exported here. The layers are described in docs/architecture.md.
 """
 
-from sim.api import build, prepare, run
-from sim.compare import Comparison, compare
-from sim.config import Campaign, Dynamics, Population, Scenario, Strategy
-from sim.engine import Simulation
+from sim.analysis.comparison import Comparison
+from sim.analysis.results import Results
+from sim.api import build, compare, prepare, price_sweep, run, save
+from sim.config.gate import ScenarioError, load_scenario, with_overrides
+from sim.config.schema import Campaign, Dynamics, Population, Scenario, Strategy
+from sim.errors import InputError
+from sim.model.engine import Simulation
+from sim.model.params import Params
 from sim.network import Network
-from sim.results import Results
-from sim.scenario import ScenarioError, load_scenario
 from sim.version import __version__
 
 __all__ = [
     "Campaign",
     "Comparison",
     "Dynamics",
+    "InputError",
     "Network",
+    "Params",
     "Population",
     "Results",
     "Scenario",
@@ -29,5 +34,8 @@ __all__ = [
     "compare",
     "load_scenario",
     "prepare",
+    "price_sweep",
     "run",
+    "save",
+    "with_overrides",
 ]

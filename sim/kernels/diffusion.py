@@ -1,7 +1,8 @@
 """The diffusion kernel: one family of adoption rules over CSR arrays.
 
 This module imports only numpy and numba. It sees arrays (grouped in named tuples) and writes
-into arrays its caller allocated; checking, seeding and tables happen in :mod:`sim.engine`.
+into arrays its caller allocated; checking, seeding and tables happen in
+:mod:`sim.model.engine` and above.
 
 Order of one step ``t`` (synchronous: an agent that adopts on day ``t`` posts from ``t + 1``)
 ----------------------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ State = namedtuple(
         "counters",
     ],
 )
-State.__doc__ = """Mutable state of one replication (see :func:`sim.engine.allocate_state`).
+State.__doc__ = """Mutable state of one replication (see :func:`sim.model.engine.allocate_state`).
 
 Per agent (N): agent AGENT_RECORD, flags uint8 (ADOPTED | AWARE | SEEN_TODAY), has_posted
 bool, candidate bool. Per edge (E): tie float32,
@@ -477,6 +478,13 @@ def reset(graph, agents, params, state):
     state.counters[:] = 0
 
 
+@njit(cache=True)
+def run_day(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
+    """:func:`advance` as an entry point: day ``t`` of a replication stepped from Python (the
+    teaching page). Calling it for t = 0, 1, ... gives exactly what :func:`run_batch` gives."""
+    advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community)
+
+
 @njit(cache=True, inline="always")
 def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
     """Every day of one replication, stopping early once nothing more can happen."""
@@ -541,7 +549,10 @@ def _replication_on_thread(
     r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
 ):
     """Replication ``r`` on the calling thread's own state, which it leaves reset."""
-    state = thread_state(stack, numba.get_thread_id())
+    thread = numba.get_thread_id()
+    if thread >= stack.flags.shape[0]:
+        raise RuntimeError("more threads than per-thread states; allocate one per thread")
+    state = thread_state(stack, thread)
     _run_one(
         keys[r],
         graph,

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from sim.dtypes import EDGE, NODE
+from sim.errors import InputError
+from sim.kernels import growth
 from sim.network.graph import Network
 from sim.network.graph import dedupe_sorted as _dedupe_sorted
 
@@ -56,7 +57,7 @@ member of its community (see :func:`follower_graph`)."""
 # ---------------------------------------------------------------------------------- helpers
 def _check_rng(rng: np.random.Generator) -> None:
     if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(7))")
+        raise InputError("rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(7))")
 
 
 def _in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -114,7 +115,7 @@ def _sample_distinct(population: int, size: int, rng: np.random.Generator) -> np
     if size <= 0:
         return np.zeros(0, dtype=np.int64)
     if size > population:
-        raise ValueError("cannot sample more distinct values than the population holds")
+        raise InputError("cannot sample more distinct values than the population holds")
     if 2 * size > population:
         excluded = _sample_distinct(population, population - size, rng)
         mask = np.ones(population, dtype=bool)
@@ -156,10 +157,10 @@ def erdos_renyi(
     _check_rng(rng)
     n = int(n)
     if n < 1:
-        raise ValueError("n must be >= 1")
+        raise InputError("n must be >= 1")
     p = 0.0 if n == 1 else float(mean_degree) / (n - 1)
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"mean_degree must lie in 0..n-1 = 0..{n - 1}")
+        raise InputError(f"mean_degree must lie in 0..n-1 = 0..{n - 1}")
     kind = "directed" if directed else "undirected"
     name = f"erdos_renyi(n={n}, mean_degree={mean_degree:g}, {kind})"
     if directed:
@@ -206,9 +207,9 @@ def watts_strogatz(n: int, k: int, p: float, *, rng: np.random.Generator) -> Net
     _check_rng(rng)
     n, k, p = int(n), int(k), float(p)
     if k % 2 or k < 0 or k >= n:
-        raise ValueError("k must be even and 0 <= k < n")
+        raise InputError("k must be even and 0 <= k < n")
     if not 0.0 <= p <= 1.0:
-        raise ValueError("p must lie in 0..1")
+        raise InputError("p must lie in 0..1")
     half = k // 2
     u = np.repeat(np.arange(n, dtype=np.int64), half)
     v_orig = (u + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
@@ -243,44 +244,8 @@ def watts_strogatz(n: int, k: int, p: float, *, rng: np.random.Generator) -> Net
 
 
 # ---------------------------------------------------------------------------------- Barabási–Albert
-@numba.njit(cache=True)
-def _barabasi_albert_edges(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Preferential attachment with the repeated-nodes list; numba's own generator, seeded."""
-    np.random.seed(seed)  # noqa: NPY002 - numba's per-function state, not numpy's global
-    n0 = m + 1
-    n_edges = n0 * m // 2 + (n - n0) * m
-    src = np.empty(n_edges, dtype=np.int32)
-    dst = np.empty(n_edges, dtype=np.int32)
-    repeated = np.empty(2 * n_edges, dtype=np.int32)  # each node once per edge end
-    e = 0
-    for i in range(n0):  # seed graph: the complete graph on m + 1 nodes
-        for j in range(i + 1, n0):
-            src[e] = i
-            dst[e] = j
-            repeated[2 * e] = i
-            repeated[2 * e + 1] = j
-            e += 1
-    targets = np.empty(m, dtype=np.int32)
-    for v in range(n0, n):
-        ends = 2 * e
-        found = 0
-        while found < m:  # m distinct targets, each with probability proportional to degree
-            t = repeated[np.random.randint(0, ends)]  # noqa: NPY002
-            fresh = True
-            for q in range(found):
-                if targets[q] == t:
-                    fresh = False
-                    break
-            if fresh:
-                targets[found] = t
-                found += 1
-        for q in range(m):
-            src[e] = v
-            dst[e] = targets[q]
-            repeated[2 * e] = v
-            repeated[2 * e + 1] = targets[q]
-            e += 1
-    return src, dst
+_WORDS_PER_BLOCK = 1 << 20
+"""Random words handed to the growth kernel at a time (4 MiB): bounded memory at any size."""
 
 
 def barabasi_albert(n: int, m: int, *, rng: np.random.Generator) -> Network:
@@ -291,18 +256,29 @@ def barabasi_albert(n: int, m: int, *, rng: np.random.Generator) -> Network:
     degree (the repeated-nodes list trick). Exactly ``m(m+1)/2 + m(n-m-1)`` undirected edges,
     i.e. about ``2 m (n - m)`` stored; the degree distribution has a ``k^-3`` tail.
 
-    Growth is sequential, so it runs in a small numba kernel seeded from ``rng`` (numba's
-    generator state is separate from numpy's global state, which is never touched). O(n m)
-    time: n = 10^6, m = 10 takes about 2 s.
+    Growth is sequential, so it runs in the kernel :func:`sim.kernels.growth.attach`, fed with
+    blocks of 32-bit words from a Mersenne Twister seeded by one draw of ``rng`` (the words the
+    first releases drew, so graphs are unchanged). No global random state is used. O(n m) time:
+    n = 10^6, m = 10 takes about 2 s.
 
     Reference: A.-L. Barabási & R. Albert (1999), Science 286:509.
     """
     _check_rng(rng)
     n, m = int(n), int(m)
     if m < 1 or n <= m:
-        raise ValueError("need m >= 1 and n > m")
-    seed = int(rng.integers(2**32))  # numba's np.random.seed takes a 32-bit seed
-    src, dst = _barabasi_albert_edges(n, m, seed)
+        raise InputError(f"barabasi_albert needs m >= 1 and n > m, got n={n}, m={m}")
+    words = np.random.RandomState(int(rng.integers(2**32)))
+    n0 = m + 1
+    n_edges = n0 * m // 2 + (n - n0) * m
+    src = np.empty(n_edges, dtype=NODE)
+    dst = np.empty(n_edges, dtype=NODE)
+    repeated = np.empty(2 * n_edges, dtype=NODE)  # each node once per edge end
+    targets = np.empty(m, dtype=NODE)
+    progress = np.zeros(growth.N_PROGRESS, dtype=np.int64)
+    growth.seed_clique(m, src, dst, repeated, progress)
+    while progress[growth.NEXT_NODE] < n:
+        block = words.randint(0, 2**32, size=_WORDS_PER_BLOCK, dtype=np.uint32)
+        growth.attach(n, m, block, src, dst, repeated, targets, progress)
     return _network_from_keys(
         _undirected_keys(src, dst, n), n, name=f"barabasi_albert(n={n}, m={m})"
     )
@@ -316,7 +292,7 @@ def complete(n: int) -> Network:
     """
     n = int(n)
     if n < 1:
-        raise ValueError("n must be >= 1")
+        raise InputError("n must be >= 1")
     if n == 1:
         return Network(np.zeros(2, dtype=EDGE), np.zeros(0, dtype=NODE), name="complete(n=1)")
     k = np.arange(n * (n - 1), dtype=np.int64)
@@ -338,7 +314,7 @@ def tier_counts(
     """
     b = np.asarray(boundaries, dtype=float)
     if b.shape != (3,) or np.any(np.diff(b) <= 0) or b[0] <= 0:
-        raise ValueError("boundaries must be three increasing positive fractions")
+        raise InputError("boundaries must be three increasing positive fractions")
     share = network.followers / max(network.n_nodes, 1)
     counts = np.bincount(np.searchsorted(b, share, side="right"), minlength=4)
     return dict(zip(("nano", "micro", "macro", "mega"), (int(c) for c in counts), strict=True))
@@ -461,21 +437,21 @@ def follower_graph(
     _check_rng(rng)
     n = int(n)
     if n < 2:
-        raise ValueError("n must be >= 2")
+        raise InputError("n must be >= 2")
     if mean_following <= 0 or mean_following > n - 1:
-        raise ValueError("mean_following must lie in (0, n - 1]")
+        raise InputError("mean_following must lie in (0, n - 1]")
     if not 0.0 < max_reach <= 1.0:
-        raise ValueError("max_reach must lie in (0, 1]")
+        raise InputError("max_reach must lie in (0, 1]")
     if tail_exponent <= 1.0:
-        raise ValueError("tail_exponent must be > 1")
+        raise InputError("tail_exponent must be > 1")
     for label, value in (("homophily", homophily), ("reciprocity", reciprocity)):
         if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{label} must lie in 0..1")
+            raise InputError(f"{label} must lie in 0..1")
     if not 0.0 <= closure < 1.0:
-        raise ValueError("closure must lie in [0, 1)")
+        raise InputError("closure must lie in [0, 1)")
     n_comm = max(2, round(math.sqrt(n) / 10)) if n_communities is None else int(n_communities)
     if not 1 <= n_comm <= n:
-        raise ValueError("n_communities must lie in 1..n")
+        raise InputError("n_communities must lie in 1..n")
     name = (
         f"follower_graph(n={n}, mean_following={mean_following:g}, max_reach={max_reach:g}, "
         f"tail_exponent={tail_exponent:g}, communities={n_comm}, homophily={homophily:g}, "

@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from sim.dtypes import EDGE, NODE, VALUE
+from sim.errors import InputError
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,32 +51,32 @@ class Network:
         indptr = np.ascontiguousarray(self.indptr, dtype=EDGE)
         indices = np.ascontiguousarray(self.indices, dtype=NODE)
         if indptr.ndim != 1 or indptr.size < 1 or indptr[0] != 0:
-            raise ValueError("indptr must be a 1-d array starting at 0")
+            raise InputError("indptr must be a 1-d array starting at 0")
         if indptr[-1] != indices.size:
-            raise ValueError(f"indptr[-1] = {indptr[-1]} but there are {indices.size} indices")
+            raise InputError(f"indptr[-1] = {indptr[-1]} but there are {indices.size} indices")
         n = indptr.size - 1
         if indices.size and (indices.min() < 0 or indices.max() >= n):
-            raise ValueError(f"indices must lie in 0..{n - 1}")
+            raise InputError(f"indices must lie in 0..{n - 1}")
         object.__setattr__(self, "indptr", _frozen(indptr))
         object.__setattr__(self, "indices", _frozen(indices))
         if self.ties is not None:
             ties = np.ascontiguousarray(self.ties, dtype=VALUE)
             if ties.shape != indices.shape:
-                raise ValueError("ties must have one value per edge")
+                raise InputError("ties must have one value per edge")
             if ties.size and (ties.min() < 0 or ties.max() > 1):
-                raise ValueError("ties must lie in 0..1")
+                raise InputError("ties must lie in 0..1")
             object.__setattr__(self, "ties", _frozen(ties))
         if self.community is not None:
             community = np.ascontiguousarray(self.community, dtype=NODE)
             if community.shape != (n,):
-                raise ValueError("community must have one value per node")
+                raise InputError("community must have one value per node")
             if community.size and community.min() < 0:
-                raise ValueError("community ids must be >= 0")
+                raise InputError("community ids must be >= 0")
             object.__setattr__(self, "community", _frozen(community))
         if self.labels is not None:
             labels = np.ascontiguousarray(self.labels, dtype=np.int64)
             if labels.shape != (n,):
-                raise ValueError("labels must have one value per node")
+                raise InputError("labels must have one value per node")
             object.__setattr__(self, "labels", _frozen(labels))
 
     # ------------------------------------------------------------------ construction
@@ -101,16 +102,16 @@ class Network:
         src = np.asarray(sources, dtype=np.int64).ravel()
         dst = np.asarray(targets, dtype=np.int64).ravel()
         if src.shape != dst.shape:
-            raise ValueError("sources and targets must have the same length")
+            raise InputError("sources and targets must have the same length")
         if n_nodes is None:
             n_nodes = int(max(src.max(initial=-1), dst.max(initial=-1)) + 1)
         if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n_nodes):
-            raise ValueError(f"edge endpoints must lie in 0..{n_nodes - 1}")
+            raise InputError(f"edge endpoints must lie in 0..{n_nodes - 1}")
         if n_nodes >= np.iinfo(NODE).max:
-            raise ValueError(f"at most {np.iinfo(NODE).max - 1} nodes are supported")
+            raise InputError(f"at most {np.iinfo(NODE).max - 1} nodes are supported")
         tie_values = None if ties is None else np.asarray(ties, dtype=VALUE).ravel()
         if tie_values is not None and tie_values.shape != src.shape:
-            raise ValueError("ties must have one value per edge")
+            raise InputError("ties must have one value per edge")
         keep = None
         if drop_self_loops:
             keep = src != dst
@@ -212,13 +213,13 @@ class Network:
     def node_ids(self, labels: np.ndarray) -> np.ndarray:
         """Internal ids of nodes given by their original file labels (identity without labels).
 
-        Raises ``KeyError`` naming the first label that is not in the network.
+        Raises :class:`~sim.errors.InputError` naming the first label that is not in the network.
         """
         wanted = np.asarray(labels, dtype=np.int64).ravel()
         if self.labels is None:
             bad = wanted[(wanted < 0) | (wanted >= self.n_nodes)]
             if bad.size:
-                raise KeyError(
+                raise InputError(
                     f"node {bad[0]} is not in the network (ids are 0..{self.n_nodes - 1})"
                 )
             return wanted.astype(NODE)
@@ -227,7 +228,7 @@ class Network:
         pos = np.minimum(pos, self.n_nodes - 1)
         found = self.labels[order[pos]] == wanted
         if not found.all():
-            raise KeyError(f"node {wanted[~found][0]} is not in the network")
+            raise InputError(f"node {wanted[~found][0]} is not in the network")
         return order[pos].astype(NODE)
 
     def summary(self) -> dict:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.dtypes import NODE
+from sim.errors import InputError
 from sim.network.graph import Network
 
 __all__ = [
@@ -46,7 +47,7 @@ _PATTERNS = {_ID: re.compile(r"\+?\d+"), _INT: re.compile(r"[+-]?\d+")}
 _INT64_MAX = np.iinfo(np.int64).max
 
 
-class NetworkFormatError(ValueError):
+class NetworkFormatError(InputError):
     """A network file that cannot be read; the message names the file and, if known, the line."""
 
 
@@ -72,11 +73,11 @@ def load_edgelist(
     """
     path = Path(path)
     if comment is not None and len(comment) != 1:
-        raise ValueError("comment must be a single character or None")
+        raise InputError("comment must be a single character or None")
     fields, layout = [(0, _ID), (1, _ID)], "two non-negative integer node ids"
     if weight_column is not None:
         if weight_column < 2:
-            raise ValueError("weight_column must be >= 2 (columns 0 and 1 are the node ids)")
+            raise InputError("weight_column must be >= 2 (columns 0 and 1 are the node ids)")
         fields.append((weight_column, _NUM))
         layout += f" and a numeric weight in column {weight_column + 1}"
     in_unit = _unit_field(weight_scale, 2) if weight_column is not None else None
@@ -209,7 +210,7 @@ def _load_csv(
         if isinstance(col, int) and not isinstance(col, bool):
             positions[role], labels[role] = col, f"column {col + 1}"
         elif names is None:
-            raise ValueError(f"with header=False, {role} must be a 0-based column number")
+            raise InputError(f"with header=False, {role} must be a 0-based column number")
         elif col not in names:
             raise NetworkFormatError(f"{path}: no column {col!r} for {role}; columns are {names}")
         else:
@@ -234,7 +235,7 @@ def _unit_field(weight_scale: tuple[float, float] | None, index: int) -> int | N
         return index
     lo, hi = weight_scale
     if not hi > lo:
-        raise ValueError(f"weight_scale must be (lo, hi) with lo < hi, got {weight_scale}")
+        raise InputError(f"weight_scale must be (lo, hi) with lo < hi, got {weight_scale}")
     return None
 
 

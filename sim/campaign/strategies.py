@@ -1,4 +1,4 @@
-"""From a :class:`sim.config.Strategy` to a runnable plan: who posts, when, at what cost.
+"""From a :class:`sim.config.schema.Strategy` to a runnable plan: who posts, when, at what cost.
 
 A plan spends the campaign budget at tier prices: candidates are ranked by the strategy and
 taken in order while the budget covers them (``k`` caps the count). Spend never exceeds the
@@ -10,22 +10,21 @@ keep their ids, and with them their random draws (common random numbers).
 from __future__ import annotations
 
 import dataclasses
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim import rng as streams
-from sim.config import Campaign, Strategy
+from sim.campaign.pricing import account_tiers, engagement_by_tier, price_per_post
+from sim.config.schema import Campaign, Strategy, Tiers
 from sim.dtypes import EDGE, NODE, VALUE
+from sim.errors import InputError
+from sim.model.population import AgentArrays
+from sim.model.schedule import SeedSchedule
+from sim.model.tiers import TIER_NAMES
 from sim.network import Network
-from sim.population import AgentArrays
-from sim.pricing import account_tiers, engagement_by_tier, price_per_post
-from sim.seeding import SeedSchedule
-from sim.tiers import TIER_NAMES
 
 
-class StrategyError(ValueError):
+class StrategyError(InputError):
     """A strategy that cannot be carried out on this network and budget."""
 
 
@@ -48,12 +47,6 @@ class Plan:
     @property
     def is_brand(self) -> bool:
         return self.strategy.select == "brand"
-
-
-def strategy_rng(seed: int, name: str) -> np.random.Generator:
-    """A stream per strategy, keyed by its name, so reordering strategies changes nothing."""
-    key = zlib.crc32(name.encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(streams.SEEDING, key)))
 
 
 def make_plan(
@@ -109,7 +102,7 @@ def candidate_order(
     if select == "explicit":
         try:
             return network.node_ids(np.asarray(strategy.ids, dtype=np.int64))
-        except KeyError as error:
+        except InputError as error:
             raise StrategyError(f"strategy {strategy.name!r}: {error.args[0]}") from None
     pool = np.arange(network.n_nodes)
     if strategy.tier is not None:
@@ -201,6 +194,4 @@ def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan
 
 
 def _default_tiers(network: Network) -> np.ndarray:
-    from sim.config import Tiers
-
     return account_tiers(network.followers, network.n_nodes, Tiers())

@@ -1,66 +1,121 @@
-"""Per-agent arrays drawn from a :class:`sim.config.Population` spec.
+"""Realise a scenario's specs: draw or load the network, draw the population.
+
+Specs come checked from :mod:`sim.config`; what comes out are the model's objects
+(:class:`~sim.network.Network`, :class:`~sim.model.population.AgentArrays`). Each draw takes an
+explicit generator, which :mod:`sim.runner.prepare` derives from the root seed
+(:mod:`sim.model.streams`).
 
 Expertise and interest are (agents x topics) tables correlated with communities: each community
 has a home topic, on which its members draw from the ``home`` distribution; on other topics the
-draw is scaled by ``off_topic``. Trust is factorised (tie x expertise x interest), so memory stays
-O(E + N*T).
+draw is scaled by ``off_topic``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.config import (
+from sim.config.schema import (
     Attention,
     Beta,
     Constant,
     Distribution,
+    FileNetwork,
+    GeneratedNetwork,
     Normal,
     Population,
     Tiers,
     TopicProfile,
     as_distribution,
 )
-from sim.config import Uniform as UniformDist
+from sim.config.schema import Uniform as UniformDist
 from sim.dtypes import ACCUM, NODE, VALUE
-from sim.network import Network
-from sim.tiers import TIER_NAMES, tier_of
+from sim.errors import InputError
+from sim.model.population import AgentArrays
+from sim.model.tiers import TIER_NAMES, tier_of
+from sim.network import Network, generators, io
 
 
-@dataclass(frozen=True, eq=False)
-class AgentArrays:
-    """The population as arrays, one row per agent.
-
-    expertise, interest : float32 (N, T). threshold : float64 (N). min_sources : int32 (N).
-    activity, attention : float32 (N).
-    """
-
-    topics: tuple[str, ...]
-    expertise: np.ndarray
-    interest: np.ndarray
-    threshold: np.ndarray
-    min_sources: np.ndarray
-    activity: np.ndarray
-    attention: np.ndarray
-
-    @property
-    def n_agents(self) -> int:
-        return self.threshold.size
-
-    def topic_index(self, topic: str | None) -> int:
-        """Column of ``topic`` (the first topic when None)."""
-        if topic is None:
-            return 0
-        try:
-            return self.topics.index(topic)
-        except ValueError:
-            raise KeyError(f"topic {topic!r} is not one of {list(self.topics)}") from None
+# ---------------------------------------------------------------------------- network
+def build_network(spec: GeneratedNetwork | FileNetwork, rng: np.random.Generator) -> Network:
+    """Generate or load the network ``spec`` describes, with its initial tie strengths."""
+    if isinstance(spec, FileNetwork):
+        network = _load(spec)
+        if spec.weight is not None:
+            return network
+    else:
+        network = _generate(spec, rng)
+    return with_ties(network, spec.ties, rng)
 
 
+def with_ties(network: Network, ties, rng: np.random.Generator) -> Network:
+    """The same network with tie strengths drawn from ``ties`` (a number or distribution)."""
+    dist = as_distribution(ties)
+    if isinstance(dist, Constant) and dist.value == 1.0:
+        return dataclasses.replace(network, ties=None)
+    values = np.clip(sample(dist, network.n_edges, rng), 0.0, 1.0).astype(VALUE)
+    return dataclasses.replace(network, ties=values)
+
+
+def _generate(spec: GeneratedNetwork, rng: np.random.Generator) -> Network:
+    match spec.generator:
+        case "erdos_renyi":
+            return generators.erdos_renyi(spec.n, spec.mean_degree, directed=spec.directed, rng=rng)
+        case "watts_strogatz":
+            return generators.watts_strogatz(spec.n, spec.k, spec.p, rng=rng)
+        case "barabasi_albert":
+            return generators.barabasi_albert(spec.n, spec.m, rng=rng)
+        case "complete":
+            return generators.complete(spec.n)
+        case "follower_graph":
+            options = {
+                name: getattr(spec, name)
+                for name in (
+                    "mean_following",
+                    "max_reach",
+                    "tail_exponent",
+                    "n_communities",
+                    "homophily",
+                    "reciprocity",
+                    "closure",
+                )
+                if getattr(spec, name) is not None
+            }
+            return generators.follower_graph(spec.n, rng=rng, **options)
+    raise InputError(f"unknown generator {spec.generator!r}")
+
+
+def _load(spec: FileNetwork) -> Network:
+    name = spec.file.name.lower()
+    is_csv = spec.format == "csv" or (spec.format == "auto" and name.endswith((".csv", ".csv.gz")))
+    if is_csv:
+        network = io.load_csv(
+            spec.file,
+            source=spec.source,
+            target=spec.target,
+            weight=spec.weight,
+            header=spec.header,
+            reverse=spec.reverse,
+            undirected=spec.undirected,
+            weight_scale=spec.weight_scale,
+        )
+    else:
+        network = io.load_edgelist(
+            spec.file,
+            reverse=spec.reverse,
+            undirected=spec.undirected,
+            weight_column=spec.weight,
+            weight_scale=spec.weight_scale,
+        )
+    if spec.communities is not None:
+        network = dataclasses.replace(network, community=io.load_labels(spec.communities, network))
+    return network
+
+
+# ---------------------------------------------------------------------------- population
 def sample(dist: float | Distribution, size: int | tuple, rng: np.random.Generator) -> np.ndarray:
     """Draw ``size`` values from a distribution spec (float64)."""
     dist = as_distribution(dist)
@@ -73,7 +128,7 @@ def sample(dist: float | Distribution, size: int | tuple, rng: np.random.Generat
             return np.clip(rng.normal(mean, sd, size), low, np.inf if high is None else high)
         case Beta(a=a, b=b, scale=scale):
             return rng.beta(a, b, size) * scale
-    raise TypeError(f"unknown distribution {dist!r}")
+    raise InputError(f"unknown distribution {dist!r}")
 
 
 def build_population(
@@ -130,11 +185,11 @@ def attention_by_followers(
 def _override_from_file(path: Path, network, topics, expertise, interest, threshold, activity):
     table = pd.read_csv(path)
     if "node" not in table.columns:
-        raise ValueError(f"{path}: needs a 'node' column, has {list(table.columns)}")
+        raise InputError(f"{path}: needs a 'node' column, has {list(table.columns)}")
     try:
         rows = network.node_ids(table["node"].to_numpy())
-    except KeyError as error:
-        raise ValueError(f"{path}: {error.args[0]}") from None
+    except InputError as error:
+        raise InputError(f"{path}: {error.args[0]}") from None
     known = {"node", "threshold", "activity"}
     for column in table.columns:
         values = table[column].to_numpy(dtype=np.float64)
@@ -145,29 +200,13 @@ def _override_from_file(path: Path, network, topics, expertise, interest, thresh
         elif column.startswith(("expertise_", "interest_")):
             kind, topic = column.split("_", 1)
             if topic not in topics:
-                raise ValueError(
+                raise InputError(
                     f"{path}: column {column!r} names topic {topic!r}, not in {topics}"
                 )
             target = expertise if kind == "expertise" else interest
             target[rows, topics.index(topic)] = np.clip(values, 0, 1)
         elif column not in known:
-            raise ValueError(
+            raise InputError(
                 f"{path}: unknown column {column!r}; allowed: node, threshold, activity, "
                 "expertise_<topic>, interest_<topic>"
             )
-
-
-def textbook_agents(
-    n: int, *, threshold: float = 0.0, min_sources: int = 1, topics: int = 1
-) -> AgentArrays:
-    """Agents for the textbook models: unit expertise and interest, certain posting and
-    attention, one threshold and min_sources for everyone (topics named topic0, topic1, ...)."""
-    return AgentArrays(
-        tuple(f"topic{k}" for k in range(topics)),
-        np.ones((n, topics), dtype=VALUE),
-        np.ones((n, topics), dtype=VALUE),
-        np.full(n, threshold, dtype=ACCUM),
-        np.full(n, min_sources, dtype=np.int32),
-        np.ones(n, dtype=VALUE),
-        np.ones(n, dtype=VALUE),
-    )

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import Campaign, PerFollowerPrice, TierPrices, Tiers
-from sim.tiers import TIER_NAMES, tier_of
+from sim.config.schema import Campaign, PerFollowerPrice, TierPrices, Tiers
+from sim.errors import InputError
+from sim.model.tiers import TIER_NAMES, tier_of
 
 RATE_CARD_PRICES = {"nano": 100.0, "micro": 500.0, "macro": 5_000.0, "mega": 10_000.0}
 RATE_CARD_ENGAGEMENT = {"nano": 0.04, "micro": 0.024, "macro": 0.018, "mega": 0.017}
@@ -55,7 +56,7 @@ def price_per_post(followers: np.ndarray, n_nodes: int, campaign: Campaign) -> n
         price = prices.per_follower * prices.anchor * relative**prices.exponent
         price = np.maximum(price, prices.minimum)
     else:
-        raise ValueError(f"unknown price model {prices!r}")
+        raise InputError(f"unknown price model {prices!r}")
     scale = campaign.price_scale
     if isinstance(scale, dict):
         price = price * _by_tier({name: scale.get(name, 1.0) for name in TIER_NAMES}, tiers)

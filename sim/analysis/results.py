@@ -19,14 +19,22 @@ One schema, snake_case columns, fixed here:
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.kernels.diffusion import NEW_ADOPTERS, NEW_AWARE, NEW_SEED_ADOPTERS, STEP_STAT_NAMES
+from sim.analysis.stats import mean_interval
+from sim.campaign.strategies import Plan
+from sim.model.engine import STEP_STATS
+from sim.model.tiers import TIER_NAMES
+from sim.runner.stream import Chunk
+
+STEP_STAT_NAMES = STEP_STATS
+NEW_AWARE = STEP_STATS.index("new_aware")
+NEW_SEED_ADOPTERS = STEP_STATS.index("new_seed_adopters")
+NEW_ADOPTERS = STEP_STATS.index("new_adopters")
 
 STEP_COLUMNS = (
     "strategy",
@@ -76,25 +84,62 @@ class Results:
         meta = meta if meta is not None else (parts[0].meta if parts else {})
         return cls(*tables, meta=meta, strategies=strategies)
 
+    @classmethod
+    def from_stream(cls, chunks: Iterable[Chunk], meta: dict | None = None) -> Results:
+        """Tabulate a stream of chunks (see :mod:`sim.runner.stream`) and stack the tables;
+        the ``strategies`` table gets one row per plan met."""
+        parts, plan_rows, seen = [], [], set()
+        for chunk in chunks:
+            parts.append(tabulate_chunk(chunk))
+            if chunk.strategy not in seen:
+                seen.add(chunk.strategy)
+                plan_rows.append(plan_row(chunk.plan))
+        results = cls.concat(parts, meta=meta or {})
+        results.strategies = pd.DataFrame(plan_rows)
+        return results
+
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Per strategy: mean, standard deviation and normal-theory interval of the outcomes."""
+        """Per strategy: mean, standard deviation and t interval of the mean of the outcomes
+        (:func:`sim.analysis.stats.mean_interval`)."""
         return summarise(self.replications, confidence)
 
-    def save(self, directory: str | Path) -> Path:
-        """Write every table as Parquet and CSV, the summary and ``meta`` as JSON."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in (*_TABLES, "strategies"):
-            table = getattr(self, name)
-            table.to_parquet(out / f"{name}.parquet", index=False)
-            table.to_csv(out / f"{name}.csv", index=False)
-        summary = self.summary()
-        payload = {"meta": self.meta, "summary": summary.to_dict(orient="records")}
-        (out / "summary.json").write_text(json.dumps(payload, indent=2, default=_jsonable))
-        return out
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, for writers."""
+        return {name: getattr(self, name) for name in (*_TABLES, "strategies")}
 
 
 _TABLES = ("steps", "replications", "attribution", "communities")
+
+
+def tabulate_chunk(chunk: Chunk) -> Results:
+    """The tidy tables of one chunk of the stream."""
+    raw = chunk.raw
+    return tabulate(
+        chunk.strategy,
+        raw.replications,
+        raw.step_stats,
+        raw.by_origin,
+        raw.by_community,
+        chunk.seed_labels,
+        spend=chunk.plan.spend,
+    )
+
+
+def plan_row(plan: Plan) -> dict:
+    """One row of the ``strategies`` table: selection, seeds by tier, posting plan, spend."""
+    strategy = plan.strategy
+    return {
+        "strategy": strategy.name,
+        "select": strategy.select,
+        "seeds": plan.n_seeds,
+        **{tier: plan.seeds_by_tier.get(tier, 0) for tier in TIER_NAMES},
+        "brand": plan.is_brand,
+        "posts_per_seed": strategy.posts,
+        "first_day": strategy.start,
+        "every": strategy.every,
+        "sponsored_weight": plan.sponsored_weight,
+        "spend": plan.spend,
+    }
 
 
 def tabulate(
@@ -106,7 +151,7 @@ def tabulate(
     seed_labels: np.ndarray,
     spend: float = 0.0,
 ) -> Results:
-    """Turn raw kernel arrays (see :class:`sim.engine.RawRun`) into tidy tables."""
+    """Turn raw kernel arrays (see :class:`sim.model.engine.RawRun`) into tidy tables."""
     n_reps, n_steps, _ = step_stats.shape
     reps = np.asarray(replications, dtype=np.int64)
     cumulative = np.cumsum(step_stats, axis=1)
@@ -168,10 +213,7 @@ def tabulate(
 
 
 def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Mean, sd and a normal-approximation interval of the mean, per strategy and outcome."""
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    """Mean, sd and a t interval of the mean, per strategy and outcome."""
     rows = []
     for strategy, group in replications.groupby("strategy", observed=True, sort=False):
         row = {
@@ -181,22 +223,13 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
         }
         for column in ("final_adopters", "organic_adopters", "reach", "time_to_half"):
             values = group[column].dropna().to_numpy(dtype=np.float64)
-            mean = values.mean() if values.size else np.nan
+            mean, low, high = mean_interval(values, confidence)
             sd = values.std(ddof=1) if values.size > 1 else np.nan
-            half = z * sd / np.sqrt(values.size) if values.size > 1 else np.nan
             row |= {
                 f"{column}_mean": mean,
                 f"{column}_sd": sd,
-                f"{column}_low": mean - half,
-                f"{column}_high": mean + half,
+                f"{column}_low": low,
+                f"{column}_high": high,
             }
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _jsonable(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)

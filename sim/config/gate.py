@@ -1,8 +1,11 @@
-"""The one module that reads YAML: scenario files in, checked :class:`sim.config.Scenario` out.
+"""The one gate for configuration: scenario files and Python objects in, checked
+:class:`~sim.config.schema.Scenario` parts out.
 
-YAML is loaded with ``yaml.safe_load`` semantics (no object construction). Every error names the
-file, the key path, the YAML line where known, the bad value and what is allowed. Relative paths
-resolve against the scenario file's folder.
+This is the only module that reads YAML, loaded with ``yaml.safe_load`` semantics (no object
+construction). Every error names the file, the key path, the YAML line where known, the bad value
+and what is allowed. Relative paths resolve against the scenario file's folder. Python callers of
+the API pass their parts through :func:`validate_part`, and get the same messages (without a
+file). Changes to a loaded scenario go through :func:`with_overrides`, which re-validates.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim.config import FileNetwork, Scenario
+from sim.config.schema import FileNetwork, Scenario
+from sim.errors import InputError
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file that cannot be used, with a message saying where and why."""
 
 
@@ -63,7 +67,63 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
     return scenario
 
 
-def _describe(error: ValidationError, source: Path, lines: dict[tuple, int]) -> str:
+def validate_part(key: str, value: Any) -> Any:
+    """Check one top-level part of a scenario given from Python (``network``, ``population``,
+    ``dynamics``, ``campaign``, ``strategies``, ``steps``, ``replications``, ``seed``): a
+    model instance, or a plain dict/list/number that is validated into one."""
+    field = Scenario.model_fields.get(key)
+    if field is None:
+        raise InputError(f"{key}: not a scenario key; known: {', '.join(Scenario.model_fields)}")
+    adapter = _ADAPTERS.setdefault(key, TypeAdapter(field.annotation))
+    if isinstance(value, BaseModel):
+        value = value.model_dump()  # re-checked whole: a model_copy(update=...) skips checks
+    elif isinstance(value, list | tuple):
+        value = [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
+    try:
+        return adapter.validate_python(value, strict=False)
+    except ValidationError as error:
+        raise InputError(_describe(error, None, {}, prefix=(key,))) from None
+
+
+_ADAPTERS: dict[str, TypeAdapter] = {}
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """The scenario with dotted-path keys replaced (``{"dynamics.tie_half_life": 30}``),
+    re-validated whole through the schema and the cross-field rules; errors name the key."""
+    data = scenario.model_dump(mode="json")
+    for dotted, value in overrides.items():
+        parts = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+        node = data
+        for depth, part in enumerate(parts[:-1]):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                known = ".".join(str(p) for p in parts[: depth + 1])
+                raise InputError(
+                    f"{dotted}: no such key ({known} is not in the scenario)"
+                ) from None
+            if node is None:
+                raise InputError(f"{dotted}: {'.'.join(map(str, parts[: depth + 1]))} is not set")
+        if isinstance(node, list) and not (isinstance(parts[-1], int) and parts[-1] < len(node)):
+            raise InputError(f"{dotted}: no such list item")
+        node[parts[-1]] = value
+    source, lines = scenario._source
+    try:
+        updated = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_describe(error, source, lines, origin="override")) from None
+    updated._source = scenario._source
+    return updated
+
+
+def _describe(
+    error: ValidationError,
+    source: Path | None,
+    lines: dict[tuple, int],
+    prefix: tuple = (),
+    origin: str | None = None,
+) -> str:
     messages = []
     for issue in error.errors():
         loc = _clean_loc(issue["loc"])
@@ -72,9 +132,14 @@ def _describe(error: ValidationError, source: Path, lines: dict[tuple, int]) -> 
         if named:  # a cross-field check that says which key it is about
             loc = (*loc, *(int(p) if p.isdigit() else p for p in named.group(1).split(".")))
             text = text[named.end() :]
+        loc = (*prefix, *loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
         line = _nearest_line(loc, lines)
         where = f"{source}, line {line}" if line else f"{source}"
+        if source is None:
+            where = "python argument" if origin is None else origin
+        elif origin is not None:
+            where = f"{where} ({origin})"
         value = issue.get("input")
         shown = "" if isinstance(value, dict | list) or named else f" (got {value!r})"
         if issue["type"] == "extra_forbidden":

@@ -1,26 +1,32 @@
-"""The two pictures a strategist needs: adoption over time, and cost per adopter."""
+"""The two pictures a strategist needs: adoption over time, and cost per adopter.
+
+Plots take tables (DataFrames with the columns of :mod:`sim.analysis.results` and
+:mod:`sim.analysis.comparison`), never analysis objects, and write PNG files. Importing this
+module loads matplotlib (with the file-only Agg backend); nothing else in ``sim`` does.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy import stats
+import pandas as pd
 
-if TYPE_CHECKING:
-    from sim.compare import Comparison
-    from sim.results import Results
+from sim.analysis.stats import band
 
 
-def plot_adoption_curves(results: Results, path: str | Path, confidence: float = 0.95) -> Path:
-    """Mean organic adopters per day for each strategy, with a confidence band of the mean."""
+def plot_adoption_curves(steps: pd.DataFrame, path: str | Path, confidence: float = 0.95) -> Path:
+    """Mean organic adopters per day for each strategy, with a t band of the mean.
+
+    ``steps``: the ``steps`` table (``strategy``, ``replication``, ``step``,
+    ``organic_adopters``).
+    """
     fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
-    steps = results.steps
+    replications = steps["replication"].nunique()
     for name, group in steps.groupby("strategy", observed=True, sort=False):
         curves = group.pivot(index="replication", columns="step", values="organic_adopters")
         values = curves.to_numpy(dtype=np.float64)
@@ -28,25 +34,26 @@ def plot_adoption_curves(results: Results, path: str | Path, confidence: float =
         days = curves.columns.to_numpy()
         (line,) = ax.plot(days, mean, label=str(name), linewidth=2)
         if values.shape[0] > 1:
-            t = stats.t.ppf(0.5 + confidence / 2, values.shape[0] - 1)
-            half = t * values.std(axis=0, ddof=1) / np.sqrt(values.shape[0])
-            ax.fill_between(days, mean - half, mean + half, color=line.get_color(), alpha=0.25)
-    meta = results.meta
+            low, high = band(values, confidence)
+            ax.fill_between(days, low, high, color=line.get_color(), alpha=0.25)
     ax.set_xlabel("day")
     ax.set_ylabel("adopters (paid seeds excluded)")
     ax.set_title(
-        f"Adoption by strategy: mean of {meta.get('replications', '?')} replications, "
-        f"{confidence:.0%} band"
+        f"Adoption by strategy: mean of {replications} replications, {confidence:.0%} band"
     )
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small")
     return _save(fig, path)
 
 
-def plot_cost_per_adopter(comparison: Comparison, path: str | Path) -> Path:
-    """Cost per adopter by strategy, with bootstrap intervals; the cheapest is highlighted."""
-    table = comparison.table
-    currency = comparison.results.meta.get("currency") or ""
+def plot_cost_per_adopter(
+    table: pd.DataFrame, path: str | Path, *, currency: str = "", confidence: float = 0.95
+) -> Path:
+    """Cost per adopter by strategy, with bootstrap intervals; the cheapest is highlighted.
+
+    ``table``: the comparison table (``strategy``, ``cost_per_adopter`` and its ``_low`` and
+    ``_high`` bounds).
+    """
     finite = np.isfinite(table["cost_per_adopter"].to_numpy())
     order = np.argsort(np.where(finite, table["cost_per_adopter"], np.inf))
     shown = table.iloc[order]
@@ -72,7 +79,7 @@ def plot_cost_per_adopter(comparison: Comparison, path: str | Path) -> Path:
     ax.set_yticks(y, [str(name) for name in shown["strategy"]])
     ax.invert_yaxis()
     ax.set_xlabel(f"cost per adopter ({currency})".replace(" ()", ""))
-    ax.set_title(f"Cost per adopter, {comparison.confidence:.0%} bootstrap interval")
+    ax.set_title(f"Cost per adopter, {confidence:.0%} bootstrap interval")
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
 

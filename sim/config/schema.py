@@ -1,8 +1,9 @@
 """Typed, frozen configuration objects: what a scenario says, checked, and nothing else.
 
-These pydantic models are the engine's inputs whether they come from a YAML file
-(:mod:`sim.scenario` is the only module that reads YAML) or are built in Python. Unknown keys
-and out-of-range values are rejected with a message naming the key path.
+These pydantic models describe an experiment whether it comes from a YAML file
+(:mod:`sim.config.gate` is the only module that reads YAML) or is built in Python. Unknown keys
+and out-of-range values are rejected with a message naming the key path; rules that span
+sections are in :mod:`sim.config.rules`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+
+from sim.config.rules import check_parts
+from sim.model.params import Params
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -221,7 +225,9 @@ class Population(Strict):
 
 # ---------------------------------------------------------------------------- dynamics
 class Dynamics(Strict):
-    """The adoption rule and the time constants of trust and memory (days)."""
+    """The adoption rule and the time constants of trust and memory (days); finite numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     rule: Literal["threshold", "fractional", "cascade", "bass"] = "threshold"
     active_steps: PositiveInt | None = 1
@@ -231,6 +237,10 @@ class Dynamics(Strict):
     memory_half_life: Annotated[float, Field(gt=0.0)] | None = None
     external_p: Probability = 0.0
     bass_q: Annotated[float, Field(ge=0.0)] = 0.0
+
+    def params(self) -> Params:
+        """The engine's plain parameter object for these dynamics."""
+        return Params(**self.model_dump())
 
 
 # ---------------------------------------------------------------------------- campaign
@@ -369,6 +379,11 @@ class Strategy(Strict):
             raise ValueError("'ids' is only used with select 'explicit'")
         return self
 
+    @property
+    def last_post(self) -> int:
+        """The day of the strategy's last post."""
+        return self.start + self.every * (self.posts - 1)
+
 
 class Outputs(Strict):
     """Where ``compare`` writes its tables and plots (default ``results/<scenario name>``)."""
@@ -406,28 +421,8 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        # Messages start with the key path they are about; sim.scenario turns it into a line.
-        topics = self.population.topics
-        if self.campaign is not None and self.campaign.topic not in (None, *topics):
-            raise ValueError(
-                f"campaign.topic: {self.campaign.topic!r} is not one of population.topics {topics}"
-            )
-        names = [strategy.name for strategy in self.strategies]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"strategies: names must be distinct; repeated: {repeated}")
-        for index, strategy in enumerate(self.strategies):
-            if self.campaign is None and (strategy.k is None or strategy.select == "brand"):
-                why = "a brand account buys reach" if strategy.select == "brand" else "no k given"
-                raise ValueError(
-                    f"strategies.{index}: {strategy.name!r} needs a campaign budget ({why})"
-                )
-            last_post = strategy.start + strategy.every * (strategy.posts - 1)
-            if last_post >= self.steps:
-                raise ValueError(
-                    f"strategies.{index}: {strategy.name!r} posts on day {last_post}, after the "
-                    f"last day ({self.steps - 1}); raise steps or move the posts"
-                )
+        # Messages start with the key path they are about; sim.config.gate turns it into a line.
+        check_parts(self.strategies, self.campaign, self.steps, self.population.topics)
         return self
 
     @property

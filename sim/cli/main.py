@@ -2,8 +2,9 @@
 
 Commands: ``run`` (summary per strategy), ``compare`` (the strategist's table, files and plots),
 ``validate`` (check a scenario without running it) and ``schema`` (JSON Schema for editors).
-Each is a thin layer over the Python API; errors in input files are printed as one clear message
-with exit code 2.
+Each is a thin layer over the Python API. Input errors (:class:`~sim.errors.InputError`) are
+printed as one clear message with exit code 2; anything else is a bug and keeps its traceback.
+Command-line overrides go through the scenario gate again (:func:`sim.config.with_overrides`).
 """
 
 from __future__ import annotations
@@ -17,20 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.config import Scenario
-from sim.network.io import NetworkFormatError
-from sim.scenario import ScenarioError, load_scenario
-from sim.strategies import StrategyError
+from sim.config.gate import load_scenario, with_overrides
+from sim.config.schema import Scenario
+from sim.errors import InputError
+from sim.report.text import format_comparison, headline, run_summary
+from sim.report.writer import save_comparison, save_results, save_table
 from sim.version import __version__
-
-INPUT_ERRORS = (
-    ScenarioError,
-    NetworkFormatError,
-    StrategyError,
-    FileNotFoundError,
-    KeyError,
-    ValueError,
-)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,9 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
-    except INPUT_ERRORS as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"error: {message}", file=sys.stderr)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
 
 
@@ -112,23 +104,13 @@ def _run(args: argparse.Namespace) -> int:
     bar.close()
     summary = results.summary()
     if args.out:
-        results.save(args.out)
+        save_results(results, args.out)
     if args.json:
         payload = {"meta": results.meta, "summary": summary.to_dict(orient="records")}
         print(json.dumps(payload, indent=2, default=str))
         return 0
-    print(_headline(scenario, results.meta))
-    rows = [
-        {
-            "strategy": record["strategy"],
-            "seeds": record["seeds"],
-            "adopters": _interval(record, "organic_adopters"),
-            "reach": _interval(record, "reach"),
-            "days to half": _interval(record, "time_to_half", digits=1),
-        }
-        for record in summary.to_dict(orient="records")
-    ]
-    print(pd.DataFrame(rows).to_string(index=False))
+    print(headline(scenario.name, results.meta))
+    print(run_summary(summary))
     print("adopters: mean organic adopters (paid seeds excluded) with a 95% interval")
     if args.out:
         print(f"results written to {args.out}")
@@ -136,22 +118,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare
-
     scenario = _load(args)
     if args.price_scale:
         return _price_sweep(args, scenario)
     bar = _progress(scenario, enabled=not args.json)
-    comparison = compare(
+    comparison = api.compare(
         scenario, progress=bar.update, bootstrap=args.bootstrap, threads=args.threads
     )
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
-    comparison.save(out, scenario, plots=scenario.outputs.plots and not args.no_plots)
+    save_comparison(comparison, out, scenario, plots=scenario.outputs.plots and not args.no_plots)
     if args.json:
         print((out / "summary.json").read_text())
         return 0
-    print(_headline(scenario, comparison.results.meta))
+    print(headline(scenario.name, comparison.results.meta))
     print(format_comparison(comparison.table, comparison.results.meta.get("currency") or ""))
     print(
         f"best: {comparison.best}. adopters = organic adopters (paid seeds excluded); "
@@ -170,10 +150,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
-    from sim.compare import price_sweep
-
     bar = _progress(scenario, enabled=not args.json, rounds=len(args.price_scale))
-    table = price_sweep(
+    table = api.price_sweep(
         scenario,
         args.price_scale,
         progress=bar.update,
@@ -182,8 +160,7 @@ def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
     )
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "price_sweep.csv", index=False)
+    save_table(table, out, "price_sweep")
     if args.json:
         print(table.to_json(orient="records", indent=2))
         return 0
@@ -202,7 +179,7 @@ def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     setup = api.prepare(scenario)
-    plans = [setup.plan(strategy) for strategy in setup.strategies]
+    plans = setup.plans()
     report = {
         "scenario": scenario.name,
         "network": setup.network.summary(),
@@ -249,67 +226,13 @@ def _load(args: argparse.Namespace) -> Scenario:
         updates["replications"] = args.replications
     if args.seed is not None:
         updates["seed"] = args.seed
-    return scenario.model_copy(update=updates) if updates else scenario
+    return with_overrides(scenario, updates) if updates else scenario
 
 
 def _default_out(scenario: Scenario) -> Path:
     if scenario.outputs.directory is not None:
         return scenario.outputs.directory
     return Path("results") / scenario.name
-
-
-def _headline(scenario: Scenario, meta: dict) -> str:
-    network = meta["network"]
-    budget = ""
-    if meta.get("budget"):
-        budget = f", budget {meta['budget']:,.0f} {meta['currency']}"
-    return (
-        f"{scenario.name}: {network['nodes']:,} agents, {network['edges']:,} edges, "
-        f"rule {meta['rule']}, topic {meta['topic']!r}{budget}, {meta['steps']} days, "
-        f"{meta['replications']} replications, seed {meta['seed']}"
-    )
-
-
-def format_comparison(table: pd.DataFrame, currency: str) -> str:
-    """The comparison table as text, one line per strategy."""
-    rows = []
-    for record in table.to_dict(orient="records"):
-        tiers = ", ".join(
-            f"{record[tier]} {tier}" for tier in ("mega", "macro", "micro", "nano") if record[tier]
-        )
-        rows.append(
-            {
-                "strategy": record["strategy"] + (" *" if record["best"] else ""),
-                "seeds": "brand account" if record["brand"] else tiers or "-",
-                f"spend {currency}".strip(): f"{record['spend']:,.0f}",
-                "adopters": _interval(record, "adopters"),
-                "reach": _interval(record, "reach"),
-                f"cost/adopter {currency}".strip(): _interval(
-                    record | {"cost_per_adopter_mean": record["cost_per_adopter"]},
-                    "cost_per_adopter",
-                    digits=2,
-                ),
-                "days to half": _interval(record, "days_to_half", digits=1),
-                "vs best": _interval(record, "diff_vs_best"),
-            }
-        )
-    return pd.DataFrame(rows).to_string(index=False)
-
-
-def _interval(record: dict, column: str, digits: int = 0) -> str:
-    def show(value: float) -> str:
-        if value != value:  # NaN
-            return "-"
-        if value in (float("inf"), float("-inf")):
-            return "inf"
-        return f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0 into 0
-
-    mean, low, high = (record[f"{column}_{part}"] for part in ("mean", "low", "high"))
-    if mean != mean:
-        return "-"
-    if low != low:
-        return show(mean)
-    return f"{show(mean)} [{show(low)}, {show(high)}]"
 
 
 def _progress(scenario: Scenario, enabled: bool, rounds: int = 1):

@@ -1,0 +1,56 @@
+"""The configuration layer: the typed scenario schema, the one gate that reads YAML and checks
+Python parts, cross-field rules and re-validated overrides."""
+
+from sim.config.gate import (
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    scenario_to_yaml,
+    validate_part,
+    with_overrides,
+)
+from sim.config.schema import (
+    Attention,
+    Beta,
+    Campaign,
+    Constant,
+    Dynamics,
+    FileNetwork,
+    GeneratedNetwork,
+    Normal,
+    Outputs,
+    PerFollowerPrice,
+    Population,
+    Scenario,
+    Strategy,
+    TierPrices,
+    Tiers,
+    TopicProfile,
+    Uniform,
+)
+
+__all__ = [
+    "Attention",
+    "Beta",
+    "Campaign",
+    "Constant",
+    "Dynamics",
+    "FileNetwork",
+    "GeneratedNetwork",
+    "Normal",
+    "Outputs",
+    "PerFollowerPrice",
+    "Population",
+    "Scenario",
+    "ScenarioError",
+    "Strategy",
+    "TierPrices",
+    "Tiers",
+    "TopicProfile",
+    "Uniform",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_to_yaml",
+    "validate_part",
+    "with_overrides",
+]

@@ -1,0 +1,458 @@
+"""The engine: a checked boundary in front of the diffusion kernel.
+
+:class:`Simulation` turns a network, a population, parameters and a seed schedule into kernel
+arrays, checks them (shapes, dtypes, ranges, seed ids, schedule order) so that no kernel ever
+sees an array it would read out of bounds, and then either runs whole replications
+(:meth:`Simulation.run`) or advances one replication a day at a time (:meth:`Simulation.start`,
+:meth:`Simulation.step` and read-only views of the agents' state), for the teaching page. Both
+paths call the same kernel day, so stepping gives exactly the numbers ``run`` gives.
+
+No YAML and no pydantic here: the inputs are plain arrays and :class:`~sim.model.params.Params`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from sim.dtypes import ACCUM, COUNT, EDGE, KEY, NODE, STEP, VALUE
+from sim.errors import InputError
+from sim.kernels import diffusion as kernel
+from sim.model.params import Params
+from sim.model.population import AgentArrays
+from sim.model.schedule import SeedSchedule
+from sim.network import Network
+
+STEP_STATS = kernel.STEP_STAT_NAMES
+"""Columns of :attr:`RawRun.step_stats`, in order: the day's ``posts``, ``edges_touched``,
+``exposures``, ``new_aware``, ``new_seed_adopters`` and ``new_adopters`` (seeds included)."""
+
+
+@dataclass(frozen=True, eq=False)
+class RawRun:
+    """Kernel output for a batch of replications.
+
+    replications : int64 (R,) the replication index of each row.
+    step_stats : int64 (R, steps, len(STEP_STATS)) with columns :data:`STEP_STATS`.
+    by_origin : int64 (R, G + 1) adoptions attributed to each seed (last column: no seed).
+    by_community : int64 (R, C) adoptions per community.
+    """
+
+    replications: np.ndarray
+    step_stats: np.ndarray
+    by_origin: np.ndarray
+    by_community: np.ndarray
+
+    def stat(self, name: str) -> np.ndarray:
+        """One column of ``step_stats``, shape (R, steps)."""
+        return self.step_stats[:, :, STEP_STATS.index(name)]
+
+    def final_adopters(self) -> np.ndarray:
+        """Adopters at the end of each replication, seeds included, int64 (R,)."""
+        return self.stat("new_adopters").sum(axis=1)
+
+
+class Simulation:
+    """One network, population, parameters and seed schedule, ready to run many replications.
+
+    Building a Simulation checks every input and allocates the kernel state once (O(N + E));
+    every replication after that touches only what its cascade reaches.
+
+    Parameters
+    ----------
+    network : Network
+    agents : AgentArrays
+        One row per agent of ``network``.
+    params : Params
+        The rule and its time constants.
+    schedule : SeedSchedule
+        The seeds' posts; every seed must be an agent and every post day < ``steps``.
+    steps : int
+        Days per replication, >= 1.
+    topic : str, optional
+        The campaign topic (the population's first topic when omitted).
+    sponsored_weight : float
+        Weight of the seeds' scheduled posts, 0..1 (1 = as credible as organic word of mouth).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
+    >>> from sim.network.generators import erdos_renyi
+    >>> network = erdos_renyi(200, 3.0, rng=np.random.default_rng(1))
+    >>> simulation = Simulation(network, textbook_agents(200), Params(rule="cascade"),
+    ...                         SeedSchedule.build([0, 1]), steps=30)
+    >>> raw = simulation.run(replication_keys(7, 5))
+    >>> raw.step_stats.shape
+    (5, 30, 6)
+    >>> simulation.start(raw_key := replication_keys(7, [4])[0])
+    >>> while simulation.day < 30:
+    ...     _ = simulation.step()
+    >>> int(simulation.adopted.sum()) == int(raw.final_adopters()[-1])
+    True
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        agents: AgentArrays,
+        params: Params,
+        schedule: SeedSchedule,
+        steps: int,
+        *,
+        topic: str | None = None,
+        sponsored_weight: float = 1.0,
+    ) -> None:
+        _check_inputs(network, agents, params, schedule, steps, sponsored_weight)
+        self.network = network
+        self.agents = agents
+        self.params = params
+        self.schedule = schedule
+        self.steps = int(steps)
+        self.sponsored_weight = float(sponsored_weight)
+        self.topic = agents.topic_index(topic)
+        self._graph = kernel.Graph(network.indptr, network.indices, network.tie_values())
+        self._agents = self._agent_arrays()
+        self._params = self._param_tuple()
+        self._schedule = kernel.Schedule(schedule.nodes, schedule.steps, schedule.origin)
+        self.state = allocate_state(
+            network.n_nodes, network.n_edges, self.steps, schedule.nodes.size
+        )
+        np.copyto(self.state.tie, self._graph.tie0)
+        self.state.agent["interest"] = self._agents.interest
+        self.n_communities = max(network.n_communities, 1)
+        self._stack: kernel.State | None = None
+        self._day: int | None = None  # the next day step() runs; None before start()
+        self._key = KEY(0)
+        self._stepped: RawRun | None = None
+
+    def _agent_arrays(self) -> kernel.Agents:
+        network, agents, c = self.network, self.agents, self.topic
+        expertise = np.ascontiguousarray(agents.expertise[:, c])
+        interest = np.ascontiguousarray(agents.interest[:, c])
+        sources = network.edge_sources()
+        incoming = np.bincount(
+            network.indices,
+            weights=network.tie_values() * expertise[sources],
+            minlength=network.n_nodes,
+        )
+        norm = (incoming * interest).astype(ACCUM)
+        community = (
+            network.community if network.community is not None else np.zeros(network.n_nodes, NODE)
+        )
+        is_seed = np.zeros(network.n_nodes, dtype=np.bool_)
+        is_seed[self.schedule.seeds] = True
+        return kernel.Agents(
+            expertise,
+            interest,
+            agents.threshold.astype(ACCUM),
+            agents.min_sources.astype(np.int32),
+            agents.activity.astype(VALUE),
+            agents.attention.astype(VALUE),
+            norm,
+            community,
+            is_seed,
+        )
+
+    def _param_tuple(self) -> kernel.Params:
+        p = self.params
+        return kernel.Params(
+            kernel.RULE_CODES[p.rule],
+            self.steps,
+            self.steps if p.active_steps is None else min(p.active_steps, self.steps),
+            0.0 if p.tie_half_life is None else 1.0 / p.tie_half_life,
+            float(p.reinforcement),
+            0.0 if p.memory_half_life is None else 1.0 / p.memory_half_life,
+            float(p.external_p),
+            float(p.bass_q),
+            self.sponsored_weight,
+            halving_table(p.tie_half_life, self.steps),
+            halving_table(p.memory_half_life, self.steps),
+        )
+
+    # ------------------------------------------------------------------ whole replications
+    def run(
+        self, keys: np.ndarray, replications: np.ndarray | None = None, threads: int = 1
+    ) -> RawRun:
+        """Run one replication per key (uint64) and return the raw arrays.
+
+        ``replications`` labels the rows (defaults to 0..R-1). With ``threads`` > 1 the
+        replications are shared among threads, each with its own state; the numbers are the
+        same as on one thread. On one thread the agents' final state of the last replication
+        stays in :attr:`state` for inspection (and the views below show it).
+        """
+        keys = _keys(keys)
+        n_reps = keys.size
+        labels = np.arange(n_reps) if replications is None else np.asarray(replications)
+        if labels.shape != (n_reps,):
+            raise InputError(f"replications: need one label per key ({n_reps}), got {labels.shape}")
+        step_stats = np.zeros((n_reps, self.steps, kernel.N_STEP_STATS), dtype=COUNT)
+        by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
+        by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
+        arrays = (self._graph, self._agents, self._params, self._schedule)
+        if isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 1:
+            raise InputError(f"threads: must be an integer >= 1, got {threads!r}")
+        threads = min(int(threads), numba.config.NUMBA_NUM_THREADS)
+        if n_reps < 8 * threads:  # a thread pool does not pay for a handful of replications
+            threads = 1
+        if threads > 1:
+            stack = self._thread_states(threads)
+            previous = numba.get_num_threads()
+            numba.set_num_threads(threads)
+            try:
+                with numba.parallel_chunksize(1):
+                    kernel.run_batch_threads(
+                        keys, *arrays, stack, step_stats, by_origin, by_community
+                    )
+            finally:
+                numba.set_num_threads(previous)
+        else:
+            kernel.reset(self._graph, self._agents, self._params, self.state)
+            kernel.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)
+            self._day = self.steps if n_reps else None
+            self._stepped = None
+        return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
+
+    def _thread_states(self, threads: int) -> kernel.State:
+        """One fresh state per thread, allocated once and kept (every run leaves them reset)."""
+        if self._stack is None or self._stack.flags.shape[0] != threads:
+            network = self.network
+            self._stack = allocate_state(
+                network.n_nodes, network.n_edges, self.steps, self.schedule.nodes.size, threads
+            )
+            self._stack.tie[:] = self._graph.tie0
+            self._stack.agent["interest"] = self._agents.interest
+        return self._stack
+
+    # ------------------------------------------------------------------ one day at a time
+    def start(self, key: int | np.integer) -> None:
+        """Begin one replication with ``key`` (a uint64 replication key); nothing has happened
+        yet (:attr:`day` is 0)."""
+        self._key = _keys([key])[0]
+        kernel.reset(self._graph, self._agents, self._params, self.state)
+        self._stepped = RawRun(
+            np.zeros(1, dtype=np.int64),
+            np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
+            np.zeros((1, self.schedule.seeds.size + 1), dtype=COUNT),
+            np.zeros((1, self.n_communities), dtype=COUNT),
+        )
+        self._day = 0
+
+    def step(self) -> int:
+        """Run the next day (post, expose, decay, adopt, record) and return its index."""
+        if self._day is None or self._stepped is None:
+            raise InputError("call start(key) before step()")
+        if self._day >= self.steps:
+            raise InputError(f"the replication is over: all {self.steps} days have run")
+        t = self._day
+        raw = self._stepped
+        kernel.run_day(
+            t,
+            self._key,
+            self._graph,
+            self._agents,
+            self._params,
+            self._schedule,
+            self.state,
+            raw.step_stats[0, t],
+            raw.by_origin[0],
+            raw.by_community[0],
+        )
+        self._day = t + 1
+        return t
+
+    @property
+    def day(self) -> int:
+        """Days run so far in the current replication (0 after :meth:`start`)."""
+        if self._day is None:
+            raise InputError("no replication has started: call start(key) or run(keys)")
+        return self._day
+
+    @property
+    def record(self) -> RawRun:
+        """The stepped replication's arrays so far (rows of days not yet run are zero)."""
+        if self._stepped is None:
+            raise InputError("no stepped replication: call start(key)")
+        return _read_only(self._stepped)
+
+    # views of the current state (read-only; valid after start/step or a one-thread run)
+    @property
+    def adopted(self) -> np.ndarray:
+        """bool (N,): has adopted."""
+        return _frozen(self._field("adopt_time") >= 0)
+
+    @property
+    def aware(self) -> np.ndarray:
+        """bool (N,): has seen at least one post (adopters included)."""
+        return _frozen(self._field("first_seen") >= 0)
+
+    @property
+    def adopt_time(self) -> np.ndarray:
+        """int32 (N,): day of adoption, -1 for none."""
+        return self._field("adopt_time")
+
+    @property
+    def first_seen(self) -> np.ndarray:
+        """int32 (N,): day of the first exposure, -1 for none."""
+        return self._field("first_seen")
+
+    @property
+    def origin(self) -> np.ndarray:
+        """int32 (N,): the seed (an index into ``schedule.seeds``) whose cascade reached the
+        agent first, -1 for none."""
+        return self._field("origin")
+
+    @property
+    def n_sources(self) -> np.ndarray:
+        """int32 (N,): distinct accounts seen so far (``threshold`` and ``fractional``)."""
+        return self._field("n_sources")
+
+    @property
+    def influence(self) -> np.ndarray:
+        """float64 (N,): accumulated influence as of today, faded by the memory half-life."""
+        self.day  # noqa: B018 - raises before any replication
+        record = self.state.agent
+        value = record["influence"].astype(ACCUM)
+        when = record["influence_time"]
+        if self.params.memory_half_life is not None:
+            since = np.clip(self._today() - when, 0, self.steps)
+            value = np.where(when >= 0, value * self._params.memory_decay[since], value)
+        return _frozen(value)
+
+    def ties(self, agent: int, *, incoming: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """``(neighbours, tie strengths today)`` of one agent's edges: its followers, or with
+        ``incoming`` the accounts it follows. Strengths include decay and reinforcement so far;
+        trust on the campaign topic is ``tie * expertise[source] * interest[follower]``."""
+        self.day  # noqa: B018
+        n = self.network.n_nodes
+        if isinstance(agent, bool) or not isinstance(agent, int | np.integer) or not 0 <= agent < n:
+            raise InputError(f"agent: must be an agent id in 0..{n - 1}, got {agent!r}")
+        if incoming:
+            indptr, sources, edge_ids = self.network.reverse_index()
+            edges = edge_ids[indptr[agent] : indptr[agent + 1]]
+            neighbours = sources[indptr[agent] : indptr[agent + 1]]
+        else:
+            edges = np.arange(self.network.indptr[agent], self.network.indptr[agent + 1])
+            neighbours = self.network.indices[edges]
+        p = self.params
+        if p.tie_half_life is None and p.reinforcement == 0.0:
+            values = self._graph.tie0[edges].astype(VALUE)
+        else:
+            values = self.state.tie[edges].astype(np.float64)
+            if p.tie_half_life is not None:
+                since = np.clip(self._today() - self.state.tie_time[edges], 0, self.steps)
+                values = values * self._params.tie_decay[since]
+            values = values.astype(VALUE)
+        return _frozen(np.asarray(neighbours, dtype=NODE)), _frozen(values)
+
+    def _today(self) -> int:
+        """The day the views refer to: the last day run (0 before any)."""
+        return max(self.day - 1, 0)
+
+    def _field(self, name: str) -> np.ndarray:
+        self.day  # noqa: B018
+        return _frozen(self.state.agent[name].copy())
+
+
+# ---------------------------------------------------------------------------- checks
+def _check_inputs(network, agents, params, schedule, steps, sponsored_weight) -> None:
+    """Everything the kernels assume but do not check, in one place; one line per problem."""
+    if not isinstance(network, Network):
+        raise InputError(f"network: expected a sim.network.Network, got {type(network).__name__}")
+    if not isinstance(agents, AgentArrays):
+        raise InputError(f"agents: expected sim.model.AgentArrays, got {type(agents).__name__}")
+    if not isinstance(params, Params):
+        hint = "; convert a scenario's Dynamics with .params()" if hasattr(params, "params") else ""
+        raise InputError(f"params: expected sim.model.Params, got {type(params).__name__}{hint}")
+    if not isinstance(schedule, SeedSchedule):
+        raise InputError(
+            f"schedule: expected sim.model.SeedSchedule, got {type(schedule).__name__}"
+        )
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise InputError(f"steps: must be an integer >= 1, got {steps!r}")
+    if agents.n_agents != network.n_nodes:
+        raise InputError(
+            f"agents: the population has {agents.n_agents} agents but the network has "
+            f"{network.n_nodes} nodes"
+        )
+    n = network.n_nodes
+    seeds = schedule.seeds
+    if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
+        bad = seeds[(seeds < 0) | (seeds >= n)][0]
+        raise InputError(f"schedule: seed {bad} is not an agent of the network (ids 0..{n - 1})")
+    if schedule.last_day >= steps:
+        raise InputError(
+            f"schedule: a post is scheduled on day {schedule.last_day}, after the last day "
+            f"({steps - 1}); raise steps or move the posts"
+        )
+    if not (
+        isinstance(sponsored_weight, int | float | np.floating)
+        and math.isfinite(sponsored_weight)
+        and 0.0 <= sponsored_weight <= 1.0
+    ):
+        raise InputError(f"sponsored_weight: must be a number in 0..1, got {sponsored_weight!r}")
+
+
+def _keys(keys) -> np.ndarray:
+    array = np.asarray(keys)
+    if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
+        raise InputError("keys: must be a 1-d array of unsigned 64-bit replication keys")
+    if array.size and np.issubdtype(array.dtype, np.signedinteger) and array.min() < 0:
+        raise InputError("keys: replication keys are unsigned; got a negative key")
+    return np.ascontiguousarray(array, dtype=KEY)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _read_only(raw: RawRun) -> RawRun:
+    return RawRun(
+        *(
+            _frozen(getattr(raw, name).view())
+            for name in ("replications", "step_stats", "by_origin", "by_community")
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- allocation
+def allocate_state(
+    n_nodes: int, n_edges: int, steps: int, n_posts: int, threads: int | None = None
+) -> kernel.State:
+    """Fresh kernel state for a network of the given size (see ``kernel.State``); with
+    ``threads``, one state per thread stacked along a leading axis."""
+    lead = () if threads is None else (threads,)
+
+    def filled(size, dtype, value=0):
+        return np.full((*lead, size), value, dtype=dtype)
+
+    agent = np.zeros((*lead, n_nodes), dtype=kernel.AGENT_RECORD)
+    for name in ("adopt_time", "first_seen", "origin", "influence_time"):
+        agent[name] = -1
+    return kernel.State(
+        agent=agent,
+        flags=filled(n_nodes, np.uint8),
+        has_posted=filled(n_nodes, np.bool_),
+        candidate=filled(n_nodes, np.bool_),
+        tie=filled(n_edges, VALUE),
+        tie_time=filled(n_edges, STEP),
+        edge_seen=filled(n_edges, np.bool_),
+        adoption_order=filled(n_nodes, NODE),
+        adopted_before=filled(steps + 1, EDGE),
+        touched_list=filled(n_nodes, NODE),
+        check_list=filled(n_nodes, NODE),
+        candidate_list=filled(n_nodes, NODE),
+        post_nodes=filled(n_nodes + n_posts, NODE),
+        post_weight=filled(n_nodes + n_posts, VALUE),
+        counters=filled(kernel.N_COUNTERS, np.int64),
+    )
+
+
+def halving_table(half_life: float | None, steps: int) -> np.ndarray:
+    """``2 ** (-d / half_life)`` for d = 0..steps (all ones without a half-life), float64."""
+    days = np.arange(steps + 1, dtype=np.float64)
+    return np.ones(steps + 1) if half_life is None else np.exp2(-days / half_life)

@@ -1,0 +1,77 @@
+"""Tables as text for the terminal: the comparison, run summaries and a run's headline."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def headline(name: str, meta: dict) -> str:
+    """One line saying what ran: sizes, rule, topic, budget, days, replications, seed."""
+    network = meta["network"]
+    budget = ""
+    if meta.get("budget"):
+        budget = f", budget {meta['budget']:,.0f} {meta['currency']}"
+    return (
+        f"{name}: {network['nodes']:,} agents, {network['edges']:,} edges, "
+        f"rule {meta['rule']}, topic {meta['topic']!r}{budget}, {meta['steps']} days, "
+        f"{meta['replications']} replications, seed {meta['seed']}"
+    )
+
+
+def format_comparison(table: pd.DataFrame, currency: str) -> str:
+    """The comparison table as text, one line per strategy."""
+    rows = []
+    for record in table.to_dict(orient="records"):
+        tiers = ", ".join(
+            f"{record[tier]} {tier}" for tier in ("mega", "macro", "micro", "nano") if record[tier]
+        )
+        rows.append(
+            {
+                "strategy": record["strategy"] + (" *" if record["best"] else ""),
+                "seeds": "brand account" if record["brand"] else tiers or "-",
+                f"spend {currency}".strip(): f"{record['spend']:,.0f}",
+                "adopters": interval(record, "adopters"),
+                "reach": interval(record, "reach"),
+                f"cost/adopter {currency}".strip(): interval(
+                    record | {"cost_per_adopter_mean": record["cost_per_adopter"]},
+                    "cost_per_adopter",
+                    digits=2,
+                ),
+                "days to half": interval(record, "days_to_half", digits=1),
+                "vs best": interval(record, "diff_vs_best"),
+            }
+        )
+    return pd.DataFrame(rows).to_string(index=False)
+
+
+def interval(record: dict, column: str, digits: int = 0) -> str:
+    """``mean [low, high]`` from a record's ``<column>_mean``, ``_low`` and ``_high``."""
+
+    def show(value: float) -> str:
+        if value != value:  # NaN
+            return "-"
+        if value in (float("inf"), float("-inf")):
+            return "inf"
+        return f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0 into 0
+
+    mean, low, high = (record[f"{column}_{part}"] for part in ("mean", "low", "high"))
+    if mean != mean:
+        return "-"
+    if low != low:
+        return show(mean)
+    return f"{show(mean)} [{show(low)}, {show(high)}]"
+
+
+def run_summary(summary: pd.DataFrame) -> str:
+    """The per-strategy summary of ``run`` as text."""
+    rows = [
+        {
+            "strategy": record["strategy"],
+            "seeds": record["seeds"],
+            "adopters": interval(record, "organic_adopters"),
+            "reach": interval(record, "reach"),
+            "days to half": interval(record, "time_to_half", digits=1),
+        }
+        for record in summary.to_dict(orient="records")
+    ]
+    return pd.DataFrame(rows).to_string(index=False)

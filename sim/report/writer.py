@@ -1,0 +1,159 @@
+"""The one writer of output folders: every file a run or a comparison leaves behind.
+
+A folder is assembled in a temporary sibling and then swapped into place, so a reader (or a run
+that is killed half-way) never sees a mix of old and new files: the folder holds either the
+previous complete output or the new one. JSON is always valid JSON (NaN and infinities are
+written as ``null``).
+
+Layout: every results table as Parquet and CSV (``steps``, ``replications``, ``attribution``,
+``communities``, ``strategies``), ``summary.json``; for a comparison also ``comparison.csv`` and
+``comparison.parquet``, the resolved ``scenario.yaml`` and, with plots,
+``adoption_curves.png`` and ``cost_per_adopter.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.comparison import Comparison
+from sim.analysis.results import Results
+from sim.config.gate import scenario_to_yaml
+from sim.config.schema import Scenario
+from sim.errors import InputError
+
+TABLES = ("steps", "replications", "attribution", "communities", "strategies")
+OUTPUT_FILES = frozenset(
+    [f"{name}.{ext}" for name in (*TABLES, "comparison") for ext in ("parquet", "csv")]
+    + ["summary.json", "scenario.yaml", "adoption_curves.png", "cost_per_adopter.png"]
+    + ["price_sweep.csv"]
+)
+"""Every file name the writer puts in an output folder: a folder holding anything else is not
+one of ours, and is never replaced."""
+
+
+def save_results(results: Results, directory: str | Path, confidence: float = 0.95) -> Path:
+    """Write a run's tables and ``summary.json`` into ``directory`` (replaced whole)."""
+    with staged(directory) as out:
+        _write_tables(results, out)
+        payload = {
+            "meta": results.meta,
+            "summary": results.summary(confidence).to_dict(orient="records"),
+        }
+        write_json(out / "summary.json", payload)
+    return Path(directory)
+
+
+def save_comparison(
+    comparison: Comparison,
+    directory: str | Path,
+    scenario: Scenario | None = None,
+    *,
+    plots: bool = True,
+) -> Path:
+    """Write a comparison's tables, ``comparison.csv``, ``summary.json``, the resolved scenario
+    and, with ``plots``, the two PNG plots into ``directory`` (replaced whole)."""
+    with staged(directory) as out:
+        _write_tables(comparison.results, out)
+        comparison.table.to_csv(out / "comparison.csv", index=False)
+        comparison.table.to_parquet(out / "comparison.parquet", index=False)
+        summary = {
+            "meta": comparison.results.meta,
+            "confidence": comparison.confidence,
+            "best": comparison.best,
+            "comparison": comparison.table.to_dict(orient="records"),
+        }
+        write_json(out / "summary.json", summary)
+        if scenario is not None:
+            (out / "scenario.yaml").write_text(scenario_to_yaml(scenario))
+        if plots:
+            from sim.report.plots import plot_adoption_curves, plot_cost_per_adopter
+
+            currency = comparison.results.meta.get("currency") or ""
+            plot_adoption_curves(
+                comparison.results.steps, out / "adoption_curves.png", comparison.confidence
+            )
+            plot_cost_per_adopter(
+                comparison.table,
+                out / "cost_per_adopter.png",
+                currency=currency,
+                confidence=comparison.confidence,
+            )
+    return Path(directory)
+
+
+def save_table(table: pd.DataFrame, directory: str | Path, name: str) -> Path:
+    """Write one table as ``<name>.csv`` into ``directory`` (created if needed), atomically."""
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out: {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{name}.csv"
+    with tempfile.NamedTemporaryFile("w", dir=out, prefix=f".{name}.", delete=False) as handle:
+        table.to_csv(handle, index=False)
+    os.replace(handle.name, target)
+    return target
+
+
+@contextmanager
+def staged(directory: str | Path):
+    """Yield a fresh temporary folder beside ``directory``; on success it replaces
+    ``directory`` whole, on failure it is removed and ``directory`` is left as it was."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"output folder {target} is a file; give a folder path")
+    if target.exists():
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_FILES)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise InputError(
+                f"output folder {target} holds files this tool did not write ({shown}); "
+                "it replaces its output folders whole, so give a new or empty folder"
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(stage, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_json(path: Path, payload) -> None:
+    """Strict JSON (no NaN or Infinity tokens: they become null)."""
+    path.write_text(json.dumps(_clean(payload), indent=2, allow_nan=False) + "\n")
+
+
+def _write_tables(results: Results, out: Path) -> None:
+    for name, table in results.tables().items():
+        table.to_parquet(out / f"{name}.parquet", index=False)
+        table.to_csv(out / f"{name}.csv", index=False)
+
+
+def _clean(value):
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

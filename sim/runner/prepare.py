@@ -1,0 +1,173 @@
+"""Prepare a run: one network and population realisation that every strategy shares.
+
+:func:`prepare` takes a scenario (a file or a :class:`~sim.config.schema.Scenario`), Python
+parts, or both (parts override the scenario's), sends every Python part through the same gate
+and cross-field rules as a YAML file, realises the network and population from their own random
+streams, and returns a :class:`Setup`. Strategies become concrete plans on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.campaign.strategies import Plan, StrategyError, make_plan
+from sim.config.gate import load_scenario, validate_part
+from sim.config.rules import check_parts
+from sim.config.schema import Campaign, Scenario, Strategy
+from sim.errors import InputError
+from sim.model import streams
+from sim.model.engine import Simulation
+from sim.model.params import Params
+from sim.model.population import AgentArrays
+from sim.network import Network
+from sim.runner.realise import build_network, build_population
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Everything a scenario's strategies share: one network and population realisation,
+    the parameters, and how long and how often to run."""
+
+    network: Network
+    agents: AgentArrays
+    params: Params
+    campaign: Campaign | None
+    strategies: tuple[Strategy, ...]
+    topic: str
+    steps: int
+    seed: int
+    replications: int
+    scenario: Scenario | None
+
+    def plan(self, strategy: Strategy | str) -> Plan:
+        """The concrete plan (seeds, schedule, spend) of one strategy."""
+        if isinstance(strategy, str):
+            strategy = self.strategy(strategy)
+        try:
+            return make_plan(
+                strategy,
+                self.network,
+                self.agents,
+                self.campaign,
+                self.topic,
+                streams.strategy_generator(self.seed, strategy.name),
+            )
+        except StrategyError as error:
+            index = self.strategies.index(strategy)
+            where = self.scenario.where("strategies", index) if self.scenario else None
+            raise StrategyError(f"{where or f'strategies.{index}'}: {error}") from None
+
+    def plans(self) -> list[Plan]:
+        """Every strategy's plan, in order."""
+        return [self.plan(strategy) for strategy in self.strategies]
+
+    def strategy(self, name: str) -> Strategy:
+        for strategy in self.strategies:
+            if strategy.name == name:
+                return strategy
+        known = [s.name for s in self.strategies]
+        raise InputError(f"strategy: no strategy named {name!r}; the scenario has {known}")
+
+    def simulation(self, plan: Plan) -> Simulation:
+        return Simulation(
+            plan.network,
+            plan.agents,
+            self.params,
+            plan.schedule,
+            self.steps,
+            topic=self.topic,
+            sponsored_weight=plan.sponsored_weight,
+        )
+
+
+def prepare(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    network=None,
+    population=None,
+    dynamics=None,
+    campaign=None,
+    strategies: Sequence | None = None,
+    steps: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> Setup:
+    """Build the network and population once, from a scenario (file or object), Python
+    objects, or both (keyword arguments override the scenario's parts).
+
+    ``network`` may be a :class:`~sim.network.Network` or a network spec (model or dict),
+    ``population`` an :class:`~sim.model.population.AgentArrays` or a population spec,
+    ``dynamics`` a :class:`~sim.model.params.Params` or a dynamics spec; the rest are scenario
+    parts as in a YAML file. The network, population and each strategy's choices draw from
+    their own streams of the root ``seed`` (see :mod:`sim.model.streams`), so none of them
+    changes with the number of replications.
+    """
+    if isinstance(scenario, str | Path):
+        base = load_scenario(scenario)
+    elif scenario is None or isinstance(scenario, Scenario):
+        base = scenario
+    else:
+        raise InputError(
+            f"scenario: expected a Scenario or a path to a YAML file, got {type(scenario).__name__}"
+        )
+    root = _part("seed", seed, base)
+    steps = _part("steps", steps, base)
+    replications = _part("replications", replications, base)
+    campaign = _part("campaign", campaign, base, required=False)
+    strategies = tuple(_part("strategies", strategies, base))
+    network = network if network is not None else (base.network if base else None)
+    if network is None:
+        raise InputError("network: give a scenario or a network")
+    if not isinstance(network, Network):
+        network = build_network(
+            validate_part("network", network), streams.generator(root, streams.NETWORK)
+        )
+    population = _part("population", population, base, passthrough=AgentArrays)
+    if not isinstance(population, AgentArrays):
+        population = build_population(
+            population,
+            network,
+            streams.generator(root, streams.POPULATION),
+            campaign.tiers if campaign is not None else None,
+        )
+    if population.n_agents != network.n_nodes:
+        raise InputError(
+            f"population: {population.n_agents} agents for a network of {network.n_nodes} nodes"
+        )
+    dynamics = _part("dynamics", dynamics, base, passthrough=Params)
+    params = dynamics if isinstance(dynamics, Params) else dynamics.params()
+    check_parts(strategies, campaign, steps, population.topics)
+    topic = campaign.topic if campaign is not None and campaign.topic else population.topics[0]
+    return Setup(
+        network, population, params, campaign, strategies, topic, steps, root, replications, base
+    )
+
+
+def build(
+    scenario: Scenario | str | Path | None = None, *, strategy: str | None = None, **parts
+) -> Simulation:
+    """A ready-to-run :class:`~sim.model.engine.Simulation` of one strategy (the first when
+    not named): the way in for stepping one replication a day at a time."""
+    setup = prepare(scenario, **parts)
+    chosen = setup.strategy(strategy) if strategy else setup.strategies[0]
+    return setup.simulation(setup.plan(chosen))
+
+
+def _part(key: str, value, base: Scenario | None, *, required=True, passthrough=None):
+    """A scenario part: the Python value (checked by the gate) or the scenario's, or the
+    schema's default; ``passthrough`` types are model objects taken as they are."""
+    if value is None:
+        if base is not None:
+            return getattr(base, key)
+        field = Scenario.model_fields[key]
+        if field.is_required():
+            if key == "strategies":
+                raise InputError("strategies: give at least one strategy (who seeds the campaign)")
+            raise InputError(f"{key}: required")
+        default = field.get_default(call_default_factory=True)
+        return default if (default is not None or not required) else None
+    if passthrough is not None and isinstance(value, passthrough):
+        return value
+    return validate_part(key, value)
