@@ -36,14 +36,10 @@ from cynetdiff.utils import networkx_to_ic_model
 from ndlib.models import ModelConfig
 from ndlib.models.epidemics import IndependentCascadesModel
 
-from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.kernels import diffusion as kernel
+from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.network import Network
 from sim.network.generators import follower_graph
-from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 
 NEW_ADOPTERS = kernel.STEP_STAT_NAMES.index("new_adopters")  # seeds included
 EDGES_TOUCHED = kernel.STEP_STAT_NAMES.index("edges_touched")
@@ -68,7 +64,7 @@ def mean_se(sizes: np.ndarray) -> tuple[float, float]:
 def run_ours(network, seeds, p, args) -> list[dict]:
     ties = Network(network.indptr, network.indices, np.full(network.n_edges, p, np.float32))
     agents = textbook_agents(network.n_nodes)
-    dynamics = Dynamics(rule="cascade", active_steps=1)
+    dynamics = Params(rule="cascade", active_steps=1)
 
     def simulation(steps):
         return Simulation(ties, agents, dynamics, SeedSchedule.build(seeds), steps)

@@ -26,14 +26,11 @@ import numpy as np
 
 
 def measure(n: int, replications: int) -> dict:
-    from sim.config import Beta, Dynamics, Population
-    from sim.engine import Simulation
+    from sim.config import Beta, Population
     from sim.kernels.diffusion import STEP_STAT_NAMES
-    from sim.network.build import with_ties
+    from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
     from sim.network.generators import follower_graph
-    from sim.population import build_population, textbook_agents
-    from sim.rng import replication_keys
-    from sim.seeding import SeedSchedule
+    from sim.runner.realise import build_population, with_ties
 
     rng = np.random.default_rng(2026)
     start = time.perf_counter()
@@ -58,7 +55,7 @@ def measure(n: int, replications: int) -> dict:
     )
     population_seconds = time.perf_counter() - start
     seeds = np.argsort(network.followers)[-50:]
-    full = Dynamics(
+    full = Params(
         rule="threshold",
         active_steps=3,
         tie_half_life=20,
@@ -69,7 +66,7 @@ def measure(n: int, replications: int) -> dict:
     rows = {}
     cases = (
         ("full model", full, population, {"topic": "fitness", "sponsored_weight": 0.8}),
-        ("bare cascade (baseline)", Dynamics(rule="cascade"), textbook_agents(n), {}),
+        ("bare cascade (baseline)", Params(rule="cascade"), textbook_agents(n), {}),
     )
     for label, dynamics, agents, campaign in cases:
         start = time.perf_counter()

@@ -4,17 +4,20 @@
 
 import numpy as np
 
-from sim.config import Dynamics
-from sim.engine import Simulation
+from sim.model import (
+    AgentArrays,
+    Params,
+    SeedSchedule,
+    Simulation,
+    replication_keys,
+    textbook_agents,
+)
 from sim.network import Network
-from sim.population import AgentArrays, textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 
 
 def final_adopters(
     network: Network,
-    dynamics: Dynamics,
+    dynamics: Params,
     seeds,
     *,
     replications: int,

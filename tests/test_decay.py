@@ -3,11 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.config import Dynamics
-from sim.engine import Simulation
+from sim.model import Params, SeedSchedule, Simulation, replication_keys
 from sim.network import Network
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 from tests.helpers import uniform_agents
 
 
@@ -16,7 +13,7 @@ def two_nodes(tie: float) -> Network:
 
 
 def run_posts(
-    dynamics: Dynamics, post_days: list[int], tie: float = 0.8, steps: int = 30, weight: float = 1.0
+    dynamics: Params, post_days: list[int], tie: float = 0.8, steps: int = 30, weight: float = 1.0
 ):
     """Agent 0 posts to its one follower on the given days; agent 1 never adopts."""
     network = two_nodes(tie)
@@ -31,29 +28,29 @@ def run_posts(
 
 
 def test_tie_not_renewed_for_one_half_life_carries_half_its_trust():
-    state = run_posts(Dynamics(tie_half_life=5.0), [5])
+    state = run_posts(Params(tie_half_life=5.0), [5])
     assert state.agent["influence"][1] == pytest.approx(0.4, rel=1e-6)
 
 
 def test_tie_decays_from_its_last_interaction_and_reinforcement_caps_at_one():
     # day 0: trust 0.8, tie reinforced to 1.0; day 10 (two half-lives later): 1.0 / 4
-    state = run_posts(Dynamics(tie_half_life=5.0, reinforcement=0.5), [0, 10])
+    state = run_posts(Params(tie_half_life=5.0, reinforcement=0.5), [0, 10])
     assert state.agent["influence"][1] == pytest.approx(0.8 + 0.25, rel=1e-6)
     assert state.tie[0] == pytest.approx(min(1.0, 0.25 + 0.5))
     assert state.tie_time[0] == 10
 
 
 def test_without_decay_ties_keep_their_strength():
-    state = run_posts(Dynamics(), [0, 7, 20])
+    state = run_posts(Params(), [0, 7, 20])
     assert state.agent["influence"][1] == pytest.approx(3 * 0.8, rel=1e-6)
 
 
 def test_memory_fades_with_its_half_life():
     # exposures of 0.8 on days 0 and 4, memory half-life 4: 0.8 / 2 + 0.8
-    state = run_posts(Dynamics(memory_half_life=4.0), [0, 4])
+    state = run_posts(Params(memory_half_life=4.0), [0, 4])
     assert state.agent["influence"][1] == pytest.approx(0.8 * 0.5 + 0.8, rel=1e-6)
 
 
 def test_sponsored_posts_carry_the_authenticity_discount():
-    state = run_posts(Dynamics(), [0], weight=0.25)
+    state = run_posts(Params(), [0], weight=0.25)
     assert state.agent["influence"][1] == pytest.approx(0.8 * 0.25, rel=1e-6)

@@ -18,6 +18,7 @@ from scipy.optimize import brentq
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from sim.errors import InputError
 from sim.network.generators import (
     barabasi_albert,
     complete,
@@ -91,7 +92,7 @@ def test_same_seed_same_graph_different_seed_different_graph(make):
 
 @pytest.mark.parametrize("make", GENERATORS.values(), ids=GENERATORS.keys())
 def test_rng_must_be_a_generator(make):
-    with pytest.raises(TypeError):
+    with pytest.raises(InputError, match=r"numpy\.random\.Generator"):
         make(np.random.RandomState(0))
 
 

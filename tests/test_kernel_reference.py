@@ -3,12 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.kernels.diffusion import STEP_STAT_NAMES
+from sim.model import AgentArrays, Params, SeedSchedule, Simulation
 from sim.network import Network
-from sim.population import AgentArrays
-from sim.seeding import SeedSchedule
 from tests import reference
 
 RULES = ["threshold", "fractional", "cascade", "bass"]
@@ -126,7 +123,7 @@ def test_textbook_settings_match_reference(rule):
     for trial in range(6):
         network = random_network(rng, random_ties=rule in ("cascade",))
         agents = make_agents(network.n_nodes, rng, random_values=False)
-        dynamics = Dynamics(rule=rule, bass_q=0.6, external_p=0.02 if rule == "bass" else 0.0)
+        dynamics = Params(rule=rule, bass_q=0.6, external_p=0.02 if rule == "bass" else 0.0)
         kernel, ref = run_both(network, agents, dynamics, [(0, 0), (5, 0)], 8, 1000 + trial)
         assert_same(kernel, ref, network.n_nodes)
 
@@ -139,7 +136,7 @@ def test_full_model_matches_reference(rule):
     for trial in range(8):
         network = random_network(rng)
         agents = make_agents(network.n_nodes, rng, random_values=True)
-        dynamics = Dynamics(
+        dynamics = Params(
             rule=rule,
             active_steps=int(rng.integers(1, 4)),
             tie_half_life=float(rng.uniform(1, 5)),

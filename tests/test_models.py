@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 from scipy.optimize import brentq
 
-from sim.config import Dynamics
+from sim.model import Params
 from sim.network import Network
 from sim.network.generators import complete, erdos_renyi, watts_strogatz
 from tests.helpers import final_adopters, uniform_agents
@@ -36,7 +36,7 @@ def test_cascade_matches_bond_percolation():
             )
             sizes = final_adopters(
                 network,
-                Dynamics(rule="cascade"),
+                Params(rule="cascade"),
                 rng.choice(n, 1),
                 replications=100,
                 seed=graph,
@@ -77,14 +77,12 @@ def test_bass_on_well_mixed_population():
     recursion is below 0.006 for p = 0.01, q = 0.1, so the tolerance is 0.006 + 4 SE + 1/n."""
     n, steps, p, q = 800, 50, 0.01, 0.1
     network = complete(n)
-    from sim.engine import Simulation
-    from sim.rng import replication_keys
-    from sim.seeding import SeedSchedule
+    from sim.model import SeedSchedule, Simulation, replication_keys
 
     simulation = Simulation(
         network,
         uniform_agents(n),
-        Dynamics(rule="bass", external_p=p, bass_q=q),
+        Params(rule="bass", external_p=p, bass_q=q),
         SeedSchedule.build([]),
         steps,
     )
@@ -109,7 +107,7 @@ def test_complex_contagion_on_ring_needs_two_adjacent_seeds():
     adjacent seeds but not from one; rewiring the ring makes the spread collapse."""
     n = 2000
     agents = uniform_agents(n, min_sources=2)
-    rule = Dynamics(rule="threshold")
+    rule = Params(rule="threshold")
     lattice = ring(n, 4, 0.0, 0)
     both = final_adopters(lattice, rule, [10, 11], replications=3, agents=agents, steps=1200)
     assert np.all(both == n)
@@ -137,14 +135,12 @@ def test_fractional_threshold_zero_reaches_reachable_set_and_above_one_nothing()
     graph = network.to_networkx()
     for s in seeds:
         reachable |= nx.descendants(graph, s)
-    from sim.engine import Simulation
-    from sim.rng import replication_keys
-    from sim.seeding import SeedSchedule
+    from sim.model import SeedSchedule, Simulation, replication_keys
 
     simulation = Simulation(
         network,
         uniform_agents(400, threshold=0.0),
-        Dynamics(rule="fractional"),
+        Params(rule="fractional"),
         SeedSchedule.build(seeds),
         400,
     )
@@ -154,7 +150,7 @@ def test_fractional_threshold_zero_reaches_reachable_set_and_above_one_nothing()
     assert len(reachable) > len(seeds) + 20  # the test graph actually spreads
     nothing = final_adopters(
         network,
-        Dynamics(rule="fractional"),
+        Params(rule="fractional"),
         seeds,
         replications=2,
         agents=uniform_agents(400, threshold=1.01),
@@ -173,10 +169,10 @@ def test_topic_trust_limits_off_topic_campaigns():
     agents.expertise[:, 1] = 0.15
     seeds = rng.choice(n, 5, replace=False)
     on_topic = final_adopters(
-        network, Dynamics(rule="cascade"), seeds, replications=60, agents=agents, topic="topic0"
+        network, Params(rule="cascade"), seeds, replications=60, agents=agents, topic="topic0"
     )
     off_topic = final_adopters(
-        network, Dynamics(rule="cascade"), seeds, replications=60, agents=agents, topic="topic1"
+        network, Params(rule="cascade"), seeds, replications=60, agents=agents, topic="topic1"
     )
     difference = on_topic.mean() - off_topic.mean()
     se = np.sqrt(on_topic.var(ddof=1) / 60 + off_topic.var(ddof=1) / 60)

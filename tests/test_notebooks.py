@@ -87,7 +87,7 @@ def test_notebook_runs_in_this_interpreter(path, executed):
 
 
 def test_strategist_walkthrough_shows_table_plots_and_what_ifs(executed):
-    from sim.scenario import load_scenario
+    from sim.config import load_scenario
 
     notebook = executed(NOTEBOOKS / "strategist_walkthrough.ipynb")
     scenario = load_scenario(ROOT / "scenarios" / "macro_vs_micro_vs_nano.yaml")

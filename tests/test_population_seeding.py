@@ -5,13 +5,13 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sim.campaign.strategies import StrategyError, make_plan
 from sim.config import Attention, Population, Strategy
+from sim.model import SeedSchedule
+from sim.model.tiers import TIER_NAMES, scaled_boundaries, tier_of
 from sim.network import Network
 from sim.network.generators import follower_graph
-from sim.population import attention_by_followers, build_population, sample
-from sim.seeding import SeedSchedule
-from sim.strategies import StrategyError, make_plan
-from sim.tiers import TIER_NAMES, scaled_boundaries, tier_of
+from sim.runner.realise import attention_by_followers, build_population, sample
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_schedule_spreads_posts_over_days():
 
 def test_generated_ties_follow_their_distribution(network):
     from sim.config import Beta
-    from sim.network.build import with_ties
+    from sim.runner.realise import with_ties
 
     tied = with_ties(network, Beta(dist="beta", a=4, b=2), np.random.default_rng(0))
     assert tied.ties.mean() == pytest.approx(2 / 3, abs=0.005)

@@ -55,7 +55,7 @@ def test_results_record_version_and_seed(tmp_path):
     results = sim.run(replications=5, seed=9, **SMALL)
     assert results.meta["version"] == sim.__version__
     assert results.meta["seed"] == 9
-    out = results.save(tmp_path / "run")
+    out = sim.save(results, tmp_path / "run")
     table = pd.read_parquet(out / "replications.parquet")
     pd.testing.assert_frame_equal(table, results.replications, check_categorical=False)
     assert (out / "steps.csv").exists() and (out / "summary.json").exists()

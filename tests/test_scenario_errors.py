@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sim.cli import main
-from sim.scenario import ScenarioError, load_scenario
+from sim.config import ScenarioError, load_scenario
 
 BASE = """\
 name: t

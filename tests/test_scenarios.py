@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim import load_scenario
-from sim.compare import compare
+from sim import compare, load_scenario
 from sim.config import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

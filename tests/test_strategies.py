@@ -5,13 +5,13 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.compare import compare
+from sim import compare
+from sim.campaign.pricing import RATE_CARD_PRICES, account_tiers, price_per_post
+from sim.campaign.strategies import StrategyError, make_plan
 from sim.config import Campaign, Dynamics, GeneratedNetwork, PerFollowerPrice, Population, Strategy
+from sim.model.tiers import TIER_NAMES
 from sim.network.generators import follower_graph
-from sim.population import build_population
-from sim.pricing import RATE_CARD_PRICES, account_tiers, price_per_post
-from sim.strategies import StrategyError, make_plan
-from sim.tiers import TIER_NAMES
+from sim.runner.realise import build_population
 
 N = 20_000
 
@@ -170,7 +170,7 @@ def test_comparison_table_and_outputs(tmp_path):
     assert table.loc[other, "diff_vs_best_mean"] == pytest.approx(
         table.loc[other, "adopters_mean"] - table.loc[best, "adopters_mean"]
     )
-    out = comparison.save(tmp_path / "out")
+    out = sim.save(comparison, tmp_path / "out")
     for name in (
         "steps.parquet",
         "replications.csv",
@@ -185,7 +185,7 @@ def test_comparison_table_and_outputs(tmp_path):
 
 
 def test_price_sweep_marks_unaffordable_and_cheapest():
-    from sim.compare import price_sweep
+    from sim import price_sweep
 
     campaign = Campaign(budget=2_000)
     strategies = [

@@ -9,12 +9,9 @@ from collections import deque
 import numpy as np
 import pytest
 
-from sim.engine import Simulation
 from sim.kernels.counter_rng import STREAM_CASCADE
 from sim.kernels.diffusion import NEW_ADOPTERS
-from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
+from sim.model import SeedSchedule, Simulation, replication_keys, textbook_agents
 from tests import reference
 from tests.validation_scripts import load
 

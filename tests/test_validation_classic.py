@@ -14,9 +14,8 @@ from scipy.optimize import brentq
 from scipy.special import gammaln
 from scipy.stats import binom, norm
 
-from sim.config import Dynamics
+from sim.model import Params, textbook_agents
 from sim.network.generators import complete, erdos_renyi
-from sim.population import textbook_agents
 from tests.helpers import final_adopters
 from tests.validation_scripts import load
 
@@ -133,7 +132,7 @@ def cascade_sizes(zt: float, graph: int, seeds_per_graph: int, reps: int) -> np.
     sizes = [
         final_adopters(
             network,
-            Dynamics(rule="cascade", active_steps=1),
+            Params(rule="cascade", active_steps=1),
             [seed],
             replications=reps,
             seed=100_000 * graph + 1000 * round(zt * 100) + k,
@@ -216,7 +215,7 @@ def threshold_finals(n: int, f0: float, draw, reps: int, seed: int) -> np.ndarra
         agents = dataclasses.replace(textbook_agents(n), threshold=thresholds)
         final = final_adopters(
             network,
-            Dynamics(rule="fractional", active_steps=1),
+            Params(rule="fractional", active_steps=1),
             seeds,
             replications=1,
             agents=agents,

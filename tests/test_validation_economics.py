@@ -13,8 +13,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sim.campaign.pricing import price_per_post
 from sim.config import PerFollowerPrice, Strategy
-from sim.pricing import price_per_post
 from tests.validation_scripts import load
 
 economics = load("economics")

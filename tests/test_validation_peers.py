@@ -21,9 +21,8 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
+from sim.model import replication_keys, textbook_agents
 from sim.network import Network
-from sim.population import textbook_agents
-from sim.rng import replication_keys
 from tests.validation_scripts import load
 
 peers = load("peers")  # the drivers: our engine, CyNetDiff and ndlib on the same graph and seeds

@@ -13,12 +13,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.config import Dynamics
-from sim.engine import Simulation
+from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.network.generators import erdos_renyi
-from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 from tests.validation_scripts import load
 
 thresholds = load("thresholds")
@@ -91,7 +87,7 @@ def test_final_states_are_fixed_points_of_the_watts_rule():
     (unit trust and attention), so replications with other keys agree, on two threads too."""
     n = N
     agents = textbook_agents(n, threshold=PHI)
-    dynamics = Dynamics(rule="fractional", active_steps=1)
+    dynamics = Params(rule="fractional", active_steps=1)
     rng = np.random.default_rng(13)
     checked_global = 0
     for z in (1.5, 4.0, 5.75, 6.0):

@@ -9,8 +9,8 @@ same scenario and seed now give different numbers.
 import json
 from pathlib import Path
 
-from sim.compare import compare
-from sim.scenario import load_scenario
+from sim import compare
+from sim.config import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "macro_vs_micro_vs_nano.yaml"

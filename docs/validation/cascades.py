@@ -34,14 +34,10 @@ import numpy as np
 import pandas as pd
 from report import add_output_options, output_paths, reflow  # docs/validation/report.py
 
-from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.kernels.diffusion import NEW_ADOPTERS
+from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.network import Network
 from sim.network.io import load_edgelist
-from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[2] / "shared" / "data"
@@ -166,10 +162,10 @@ def wiki_vote(data: Path = DATA) -> Network:
     return load_edgelist(data / "wiki-Vote.txt", reverse=True, name="wiki-Vote reversed")
 
 
-def independent_cascade(network: Network, p: float) -> tuple[Network, Dynamics]:
+def independent_cascade(network: Network, p: float) -> tuple[Network, Params]:
     """The engine's independent cascade with probability ``p`` on every edge."""
     ties = np.full(network.n_edges, p, dtype=np.float32)
-    return dataclasses.replace(network, ties=ties), Dynamics(rule="cascade", active_steps=1)
+    return dataclasses.replace(network, ties=ties), Params(rule="cascade", active_steps=1)
 
 
 def simulate(network: Network, p: float, seeds: np.ndarray, replications: int, key_seed: int):

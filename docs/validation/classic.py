@@ -49,13 +49,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.config import Dynamics  # noqa: E402
-from sim.engine import Simulation  # noqa: E402
 from sim.kernels.diffusion import NEW_ADOPTERS, POSTS  # noqa: E402
+from sim.model import (  # noqa: E402
+    Params,
+    SeedSchedule,
+    Simulation,
+    replication_keys,
+    textbook_agents,
+)
 from sim.network.generators import complete, erdos_renyi  # noqa: E402
-from sim.population import textbook_agents  # noqa: E402
-from sim.rng import replication_keys  # noqa: E402
-from sim.seeding import SeedSchedule  # noqa: E402
 
 THREADS = 2
 
@@ -134,7 +136,7 @@ def simulate_bass(
     simulation = Simulation(
         complete(n),
         textbook_agents(n),
-        Dynamics(rule="bass", external_p=p, bass_q=q, active_steps=active_steps),
+        Params(rule="bass", external_p=p, bass_q=q, active_steps=active_steps),
         SeedSchedule.build([]),
         steps,
     )
@@ -408,7 +410,7 @@ def outbreak_sizes(
         simulation = Simulation(
             network,
             agents,
-            Dynamics(rule="cascade", active_steps=1),
+            Params(rule="cascade", active_steps=1),
             SeedSchedule.build([int(seed)]),
             steps,
         )
@@ -829,7 +831,7 @@ def simulate_threshold(
     n = network.n_nodes
     agents = dataclasses.replace(textbook_agents(n), threshold=thresholds.astype(np.float64))
     simulation = Simulation(
-        network, agents, Dynamics(rule="fractional", active_steps=1), SeedSchedule.build(seeds), n
+        network, agents, Params(rule="fractional", active_steps=1), SeedSchedule.build(seeds), n
     )
     daily = simulation.run(replication_keys(0, 1)).step_stats[0, :, NEW_ADOPTERS]
     return int(daily.sum()), daily

@@ -45,7 +45,8 @@ import numpy as np
 import pandas as pd
 from report import add_output_options, output_paths, reflow  # docs/validation/report.py
 
-from sim.api import Setup, prepare
+from sim.campaign.pricing import RATE_CARD_PRICES, SURVEY_POINTS, account_tiers, platform_followers
+from sim.campaign.strategies import candidate_order
 from sim.config import (
     Attention,
     Campaign,
@@ -56,10 +57,9 @@ from sim.config import (
     TierPrices,
     TopicProfile,
 )
-from sim.pricing import RATE_CARD_PRICES, SURVEY_POINTS, account_tiers, platform_followers
-from sim.rng import replication_keys
-from sim.strategies import candidate_order
-from sim.tiers import TIER_NAMES
+from sim.model import replication_keys
+from sim.model.tiers import TIER_NAMES
+from sim.runner import Setup, prepare
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent

@@ -52,15 +52,11 @@ from ndlib.models import ModelConfig
 from ndlib.models.epidemics import IndependentCascadesModel, ThresholdModel
 from scipy.stats import ks_2samp
 
-from sim.config import Dynamics
-from sim.engine import Simulation
 from sim.kernels.diffusion import NEW_ADOPTERS  # seeds included
+from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.network import Network
 from sim.network.generators import follower_graph
 from sim.network.io import load_edgelist
-from sim.population import textbook_agents
-from sim.rng import replication_keys
-from sim.seeding import SeedSchedule
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -121,7 +117,7 @@ def random_seeds(network: Network, k: int, seed) -> np.ndarray:
 # ---------------------------------------------------------------------------------- engines
 def ours_sizes(network, agents, rule, seeds, keys, threads=1) -> np.ndarray:
     """Final sizes (seeds included) of one run per key of our engine."""
-    simulation = Simulation(network, agents, Dynamics(rule=rule), SeedSchedule.build(seeds), STEPS)
+    simulation = Simulation(network, agents, Params(rule=rule), SeedSchedule.build(seeds), STEPS)
     new = simulation.run(keys, threads=threads).step_stats[:, :, NEW_ADOPTERS]
     assert not new[:, -1].any(), "a cascade was still running on the last day; raise STEPS"
     return new.sum(axis=1)
@@ -129,7 +125,7 @@ def ours_sizes(network, agents, rule, seeds, keys, threads=1) -> np.ndarray:
 
 def ours_adopted(network, agents, rule, seeds) -> np.ndarray:
     """Sorted adopters of one run (rule without randomness: the key is irrelevant)."""
-    simulation = Simulation(network, agents, Dynamics(rule=rule), SeedSchedule.build(seeds), STEPS)
+    simulation = Simulation(network, agents, Params(rule=rule), SeedSchedule.build(seeds), STEPS)
     raw = simulation.run(replication_keys(0, 1))
     assert not raw.step_stats[0, -1, NEW_ADOPTERS]
     return np.flatnonzero(simulation.state.agent["adopt_time"] >= 0)

@@ -43,13 +43,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.config import Dynamics  # noqa: E402
-from sim.engine import Simulation  # noqa: E402
 from sim.kernels.diffusion import NEW_ADOPTERS  # noqa: E402
+from sim.model import (  # noqa: E402
+    Params,
+    SeedSchedule,
+    Simulation,
+    replication_keys,
+    textbook_agents,
+)
 from sim.network.generators import erdos_renyi, watts_strogatz  # noqa: E402
-from sim.population import textbook_agents  # noqa: E402
-from sim.rng import replication_keys  # noqa: E402
-from sim.seeding import SeedSchedule  # noqa: E402
 
 FIGURES = ROOT / "docs" / "figures"
 MARKDOWN = ROOT / "docs" / "validation" / "thresholds.md"
@@ -179,7 +181,7 @@ def watts_sizes(z: float, runs: int, seed: int, n: int = WATTS_N, phi: float = P
     every adopter posting once (``active_steps`` = 1: seen sources count forever)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(round(z * 1000), n)))
     agents = textbook_agents(n, threshold=phi)
-    dynamics = Dynamics(rule="fractional", active_steps=1)
+    dynamics = Params(rule="fractional", active_steps=1)
     key = replication_keys(seed, 1)
     sizes = np.empty(runs, dtype=np.int64)
     for r in range(runs):
@@ -257,7 +259,7 @@ def ring_spread(
     ``threshold`` rule, threshold 0, ``min_sources`` distinct adopted sources needed."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(round(p * 10**6), k)))
     agents = textbook_agents(n, threshold=0.0, min_sources=min_sources)
-    dynamics = Dynamics(rule="threshold", active_steps=1)
+    dynamics = Params(rule="threshold", active_steps=1)
     key = replication_keys(seed, 1)
     steps = n  # the slowest spread (complex contagion on the lattice) takes about n / k days
     final = np.empty(graphs)
@@ -458,7 +460,7 @@ def markdown(watts, large, window, edges, rings, runs, graphs, seconds) -> str:
         "",
         f"**Settings.** `erdos_renyi(n, z, directed=False)`, a fresh graph for each of {runs:,}",
         "runs per z, `textbook_agents(n, threshold=0.18)`,",
-        "`Dynamics(rule='fractional', active_steps=1)` (an adopter posts once, the day after",
+        "`Params(rule='fractional', active_steps=1)` (an adopter posts once, the day after",
         "adopting; sources seen count forever). Runs are independent, so the frequency's",
         "error bar is the binomial standard error √(f(1 − f)/R) and the size's is the standard",
         "error of the mean over global cascades. The simulated window edges are where the",
@@ -543,7 +545,7 @@ def markdown(watts, large, window, edges, rings, runs, graphs, seconds) -> str:
         f"**Settings.** `watts_strogatz(n={RING_N}, k={RING_K}, p)`, a fresh graph for each of",
         f"{graphs} runs per p; seeds: a random node and all its neighbours (posting on day 0);",
         "`textbook_agents(n, threshold=0, min_sources=2 or 1)`,",
-        "`Dynamics(rule='threshold', active_steps=1)`. Measured: the final adoption share",
+        "`Params(rule='threshold', active_steps=1)`. Measured: the final adoption share",
         f"(mean ± SE over graphs) and the days until {REACH:.0%} of n have adopted (mean ± SE",
         "over the graphs where that happens).",
         "",
