@@ -74,7 +74,29 @@ def test_price_models(world):
     np.testing.assert_allclose(per_follower, followers * 500 * 0.01)
     scaled = price_per_post(followers, N, Campaign(budget=1, price_scale={"micro": 3.0}))
     assert scaled.tolist() == [100, 100, 1_500, 5_000, 10_000]
-    assert network.n_nodes == N
+    # Every account of the fixture network, priced from the model documented in
+    # sim/campaign/pricing.py and docs/pricing.md, written out independently: platform
+    # followers = followers x 10^7 / N; rate card by tier (nano < 10k <= micro < 100k <= macro
+    # < 1M <= mega); survey log-linear from $86 at 1,000 to $763 at 100,000, flat outside.
+    platform = network.followers.astype(float) * 1e7 / network.n_nodes
+    tier = (platform >= 1e4).astype(int) + (platform >= 1e5) + (platform >= 1e6)
+    assert set(tier.tolist()) == {0, 1, 2, 3}  # the fixture spans every tier
+    expected_rate = np.array([100.0, 500.0, 5_000.0, 10_000.0])[tier]
+    np.testing.assert_array_equal(
+        price_per_post(network.followers, network.n_nodes, Campaign(budget=1)), expected_rate
+    )
+    fraction = np.clip(np.log10(np.maximum(platform, 1.0) / 1e3) / 2.0, 0.0, 1.0)
+    expected_survey = 86.0 * (763.0 / 86.0) ** fraction
+    inside = (platform > 1e3) & (platform < 1e5)
+    assert inside.sum() > 1_000  # most accounts are priced by the interpolation itself
+    np.testing.assert_allclose(
+        price_per_post(network.followers, network.n_nodes, Campaign(budget=1, prices="survey")),
+        expected_survey,
+        rtol=1e-12,
+    )
+    # the survey table of docs/pricing.md (3,000, 10,000, 30,000 platform followers), to the $
+    table = price_per_post(np.array([6, 20, 60]), N, Campaign(budget=1, prices="survey"))
+    assert np.round(table).tolist() == [145, 256, 431]
 
 
 def test_cheaper_prices_buy_more_influencers(world):
