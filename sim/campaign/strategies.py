@@ -67,12 +67,17 @@ def make_plan(
     )
     order = candidate_order(strategy, network, agents, topic, tiers, rng)
     if campaign is None:
-        if strategy.k > order.size:
+        if strategy.k is None and strategy.select != "explicit":
             raise StrategyError(
-                f"strategy {strategy.name!r} asks for {strategy.k} accounts but only "
+                f"strategy {strategy.name!r} needs k (how many accounts) or a campaign budget"
+            )
+        k = order.size if strategy.k is None else strategy.k
+        if k > order.size:
+            raise StrategyError(
+                f"strategy {strategy.name!r} asks for {k} accounts but only "
                 f"{order.size} qualify"
             )
-        chosen = order[: strategy.k]
+        chosen = order[:k]
         spend = 0.0
     else:
         cost = price_per_post(network.followers[order], n, campaign) * strategy.posts

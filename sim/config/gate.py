@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -74,7 +74,12 @@ def validate_part(key: str, value: Any) -> Any:
     field = Scenario.model_fields.get(key)
     if field is None:
         raise InputError(f"{key}: not a scenario key; known: {', '.join(Scenario.model_fields)}")
-    adapter = _ADAPTERS.setdefault(key, TypeAdapter(field.annotation))
+    if key not in _ADAPTERS:  # the field's annotation with its constraints and discriminator
+        annotation = field.annotation
+        if field.metadata:
+            annotation = Annotated[annotation, *field.metadata]
+        _ADAPTERS[key] = TypeAdapter(annotation)
+    adapter = _ADAPTERS[key]
     if isinstance(value, BaseModel):
         value = value.model_dump()  # re-checked whole: a model_copy(update=...) skips checks
     elif isinstance(value, list | tuple):

@@ -26,7 +26,8 @@ def check_parts(strategies: Sequence, campaign, steps: int, topics: Sequence[str
     if repeated:
         raise InputError(f"strategies: names must be distinct; repeated: {repeated}")
     for index, strategy in enumerate(strategies):
-        if campaign is None and (strategy.k is None or strategy.select == "brand"):
+        unsized = strategy.k is None and strategy.select != "explicit"  # ids give the count
+        if campaign is None and (unsized or strategy.select == "brand"):
             why = "a brand account buys reach" if strategy.select == "brand" else "no k given"
             raise InputError(
                 f"strategies.{index}: {strategy.name!r} needs a campaign budget ({why}); "
