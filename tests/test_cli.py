@@ -118,3 +118,41 @@ def test_compare_writes_outputs_and_sweeps_prices(tmp_path, capsys):
     assert (out / "price_sweep.csv").exists()
     with pytest.raises(SystemExit):
         main(["compare", str(path), "--price-scale", "giga=2"])
+
+
+def test_input_errors_are_one_line_and_bugs_keep_their_traceback(scenario, capsys, monkeypatch):
+    from sim import api
+    from sim.errors import InputError
+
+    def refuse(*args, **kwargs):
+        raise InputError("strategies.0: refused for the test")
+
+    monkeypatch.setattr(api, "run", refuse)
+    assert main(["run", str(scenario)]) == 2
+    assert capsys.readouterr().err == "error: strategies.0: refused for the test\n"
+
+    def bug(*args, **kwargs):
+        raise ValueError("an internal bug, not bad input")
+
+    monkeypatch.setattr(api, "run", bug)
+    with pytest.raises(ValueError, match="internal bug"):  # not swallowed as exit code 2
+        main(["run", str(scenario)])
+
+
+def test_out_refuses_a_folder_holding_other_files(scenario, tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+    assert main(["run", str(scenario), "--replications", "2", "--out", str(folder)]) == 2
+    assert "holds files this tool did not write (notes.txt)" in capsys.readouterr().err
+    assert (folder / "notes.txt").read_text() == "keep me"
+    # a folder of our own is replaced whole: no file of the previous run is left behind
+    out = tmp_path / "ours"
+    assert main(["run", str(scenario), "--replications", "2", "--out", str(out)]) == 0
+    (out / "summary.json").write_text("{}")
+    (out / "cost_per_adopter.png").write_bytes(b"old")
+    assert main(["run", str(scenario), "--replications", "2", "--out", str(out)]) == 0
+    assert not (out / "cost_per_adopter.png").exists()
+    assert json.loads((out / "summary.json").read_text())["meta"]["replications"] == 2
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
