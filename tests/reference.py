@@ -52,7 +52,10 @@ def simulate(
 ):
     """Run one replication; ``edges`` is a list of (source, target) in the network's CSR order,
     ``seeds`` a list of (node, step) posts in schedule order (attribution id = position of the
-    node among the distinct seeds). Returns adopt_time, first_seen, origin and per-day records.
+    node among the distinct seeds). Returns adopt_time, first_seen, origin, per-day records and
+    ``extra``: per edge the stored ``tie`` and its ``tie_time``, ``tie_today`` (the tie decayed to
+    the last day, what the kernel's views report) and ``seen`` (exposed at least once, whatever
+    the poster's attention); per agent ``influence`` and ``n_sources``.
     """
     ones = [1.0] * n
     expertise = expertise or ones
@@ -130,9 +133,7 @@ def simulate(
                 day["exposures"] += 1
                 first = not seen[e]
                 seen[e] = True
-                strength = tie[e]
-                if tie_half_life:
-                    strength *= 2.0 ** (-(t - tie_time[e]) / tie_half_life)
+                strength = decayed(tie[e], t - tie_time[e], tie_half_life)
                 if tie_half_life or reinforcement > 0:
                     tie[e] = min(1.0, strength + reinforcement)
                     tie_time[e] = t
@@ -190,8 +191,24 @@ def simulate(
                 if adopt_time[j] < 0:
                     adopt(j, t, day)
         records.append(day)
-    extra = {"tie": tie, "tie_time": tie_time, "influence": influence, "n_sources": n_sources}
+    last = steps - 1
+    tie_today = [decayed(tie[e], last - tie_time[e], tie_half_life) for e in range(len(edges))]
+    extra = {
+        "tie": tie,
+        "tie_time": tie_time,
+        "tie_today": tie_today,
+        "seen": seen,
+        "influence": influence,
+        "n_sources": n_sources,
+    }
     return adopt_time, first_seen, origin, records, extra
+
+
+def decayed(strength, days, half_life):
+    """A tie ``days`` after its last update: halved every ``half_life`` days (None: kept)."""
+    if not half_life:
+        return strength
+    return strength * 2.0 ** (-days / half_life)
 
 
 def _earlier(a, b):
