@@ -386,7 +386,7 @@ def follower_graph(
     max_reach : float
         Target follower count of the most followed accounts, as a fraction of n. The default
         0.15 puts a handful of accounts above 10% of the population: the "mega" tier of
-        :mod:`sim.tiers` (1M followers on a 10M-account platform) is never empty.
+        :mod:`sim.model.tiers` (1M followers on a 10M-account platform) is never empty.
     tail_exponent : float
         Exponent of the power-law tail of the follower-count distribution (> 1).
     n_communities : int, optional
