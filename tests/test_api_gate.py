@@ -109,9 +109,9 @@ def test_overrides_are_revalidated_and_keep_the_file_line(tmp_path):
     assert "Input should be greater than or equal to 1" in str(error.value)
     with pytest.raises(InputError, match=r"after the last day \(3\)"):
         with_overrides(scenario, {"steps": 4})  # the cross-field rule runs again
-    with pytest.raises(InputError, match="dynamics.tie_halflife: unknown key"):
+    with pytest.raises(InputError, match=r"dynamics\.tie_halflife: unknown key"):
         with_overrides(scenario, {"dynamics.tie_halflife": 3})
-    with pytest.raises(InputError, match="campaign.budget: campaign is not set"):
+    with pytest.raises(InputError, match=r"campaign\.budget: campaign is not set"):
         with_overrides(scenario, {"campaign.budget": 3})  # no campaign section to change
 
 

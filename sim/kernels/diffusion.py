@@ -40,9 +40,8 @@ Random draws come from :mod:`sim.kernels.counter_rng`, keyed by ``(key, stream, 
 
 from collections import namedtuple
 
-import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.kernels.counter_rng import (
     STREAM_ATTENTION,
@@ -476,108 +475,3 @@ def reset(graph, agents, params, state):
         state.flags[j] = 0
         state.candidate[j] = False
     state.counters[:] = 0
-
-
-@njit(cache=True)
-def run_day(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
-    """:func:`advance` as an entry point: day ``t`` of a replication stepped from Python (the
-    teaching page). Calling it for t = 0, 1, ... gives exactly what :func:`run_batch` gives."""
-    advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community)
-
-
-@njit(cache=True, inline="always")
-def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
-    """Every day of one replication, stopping early once nothing more can happen."""
-    for t in range(params.steps):
-        advance(t, key, graph, agents, params, schedule, state, stats[t], by_origin, by_community)
-        if is_quiet(t, params, schedule, state):
-            break
-
-
-@njit(cache=True)
-def run_batch(
-    keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last
-):
-    """Run one replication per key, ``params.steps`` days each, on one thread.
-
-    keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
-    by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
-    reset); it is reset after each replication, except after the last when ``keep_last`` is
-    true, so the caller can read the agents' final state.
-    """
-    n_reps = keys.size
-    for r in range(n_reps):
-        _run_one(
-            keys[r],
-            graph,
-            agents,
-            params,
-            schedule,
-            state,
-            step_stats[r],
-            by_origin[r],
-            by_community[r],
-        )
-        if r < n_reps - 1 or not keep_last:
-            reset(graph, agents, params, state)
-
-
-@njit(cache=True, inline="always")
-def thread_state(stack, k):
-    """The State of thread ``k`` from a stack whose arrays have a leading thread axis."""
-    return State(
-        stack.agent[k],
-        stack.flags[k],
-        stack.has_posted[k],
-        stack.candidate[k],
-        stack.tie[k],
-        stack.tie_time[k],
-        stack.edge_seen[k],
-        stack.adoption_order[k],
-        stack.adopted_before[k],
-        stack.touched_list[k],
-        stack.check_list[k],
-        stack.candidate_list[k],
-        stack.post_nodes[k],
-        stack.post_weight[k],
-        stack.counters[k],
-    )
-
-
-@njit(cache=True)
-def _replication_on_thread(
-    r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
-):
-    """Replication ``r`` on the calling thread's own state, which it leaves reset."""
-    thread = numba.get_thread_id()
-    if thread >= stack.flags.shape[0]:
-        raise RuntimeError("more threads than per-thread states; allocate one per thread")
-    state = thread_state(stack, thread)
-    _run_one(
-        keys[r],
-        graph,
-        agents,
-        params,
-        schedule,
-        state,
-        step_stats[r],
-        by_origin[r],
-        by_community[r],
-    )
-    reset(graph, agents, params, state)
-
-
-@njit(cache=True, parallel=True)
-def run_batch_threads(
-    keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
-):
-    """:func:`run_batch` on several threads, one State per thread (``stack``: arrays with a
-    leading axis of ``numba.get_num_threads()`` states, all fresh or reset). Replications are
-    handed out one at a time (with ``numba.parallel_chunksize(1)``), so a few large cascades do
-    not leave a thread idle. A replication's numbers depend only on its key, so they are the
-    same on any number of threads. All states are left reset."""
-    # The loop body is one call: numba's parallel transform must not see into the kernel.
-    for r in prange(keys.size):
-        _replication_on_thread(
-            r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
-        )

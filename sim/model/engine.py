@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.dtypes import ACCUM, COUNT, EDGE, KEY, NODE, STEP, VALUE
 from sim.errors import InputError
+from sim.kernels import batch
 from sim.kernels import diffusion as kernel
 from sim.model.params import Params
 from sim.model.population import AgentArrays
@@ -204,14 +205,14 @@ class Simulation:
             numba.set_num_threads(threads)
             try:
                 with numba.parallel_chunksize(1):
-                    kernel.run_batch_threads(
+                    batch.run_batch_threads(
                         keys, *arrays, stack, step_stats, by_origin, by_community
                     )
             finally:
                 numba.set_num_threads(previous)
         else:
             kernel.reset(self._graph, self._agents, self._params, self.state)
-            kernel.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)
+            batch.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)
             self._day = self.steps if n_reps else None
             self._stepped = None
         return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
@@ -249,7 +250,7 @@ class Simulation:
             raise InputError(f"the replication is over: all {self.steps} days have run")
         t = self._day
         raw = self._stepped
-        kernel.run_day(
+        batch.run_day(
             t,
             self._key,
             self._graph,
