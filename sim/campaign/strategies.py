@@ -74,8 +74,7 @@ def make_plan(
         k = order.size if strategy.k is None else strategy.k
         if k > order.size:
             raise StrategyError(
-                f"strategy {strategy.name!r} asks for {k} accounts but only "
-                f"{order.size} qualify"
+                f"strategy {strategy.name!r} asks for {k} accounts but only {order.size} qualify"
             )
         chosen = order[:k]
         spend = 0.0
