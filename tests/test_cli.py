@@ -156,3 +156,11 @@ def test_out_refuses_a_folder_holding_other_files(scenario, tmp_path, capsys):
     assert json.loads((out / "summary.json").read_text())["meta"]["replications"] == 2
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_json_output_is_strict_json(scenario, capsys):
+    # one replication: every interval is NaN, which must come out as null, not a bare NaN token
+    assert main(["run", str(scenario), "--replications", "1", "--json"]) == 0
+    text = capsys.readouterr().out
+    payload = json.loads(text, parse_constant=lambda token: pytest.fail(f"bare {token}"))
+    assert payload["summary"][0]["reach_low"] is None

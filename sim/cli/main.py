@@ -22,7 +22,7 @@ from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.report.text import format_comparison, headline, run_summary
-from sim.report.writer import save_comparison, save_results, save_table
+from sim.report.writer import json_text, save_comparison, save_results, save_table
 from sim.version import __version__
 
 
@@ -107,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
         save_results(results, args.out)
     if args.json:
         payload = {"meta": results.meta, "summary": summary.to_dict(orient="records")}
-        print(json.dumps(payload, indent=2, default=str))
+        print(json_text(payload))
         return 0
     print(headline(scenario.name, results.meta))
     print(run_summary(summary))
@@ -162,7 +162,7 @@ def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
     out = Path(args.out) if args.out else _default_out(scenario)
     save_table(table, out, "price_sweep")
     if args.json:
-        print(table.to_json(orient="records", indent=2))
+        print(json_text(table.to_dict(orient="records")))
         return 0
     currency = scenario.campaign.currency if scenario.campaign else ""
     print(f"{scenario.name}: cost per adopter ({currency}) as prices are scaled")
@@ -196,7 +196,7 @@ def _validate(args: argparse.Namespace) -> int:
         "budget": scenario.campaign.budget if scenario.campaign else None,
     }
     if args.json:
-        print(json.dumps(report, indent=2, default=str))
+        print(json_text(report))
         return 0
     network = report["network"]
     print(

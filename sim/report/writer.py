@@ -134,9 +134,14 @@ def staged(directory: str | Path):
         shutil.rmtree(old, ignore_errors=True)
 
 
+def json_text(payload) -> str:
+    """Strict JSON text (no NaN or Infinity tokens: they become null)."""
+    return json.dumps(_clean(payload), indent=2, allow_nan=False)
+
+
 def write_json(path: Path, payload) -> None:
-    """Strict JSON (no NaN or Infinity tokens: they become null)."""
-    path.write_text(json.dumps(_clean(payload), indent=2, allow_nan=False) + "\n")
+    """Write :func:`json_text` of ``payload`` to ``path``."""
+    path.write_text(json_text(payload) + "\n")
 
 
 def _write_tables(results: Results, out: Path) -> None:
