@@ -94,6 +94,26 @@ CASES = {
         ("{generator: follower_graph, n: 5000}", "{file: edges.txt, weight: 2, ties: 0.3}"),
         ["line 2: network.ties: give either a weight column or ties, not both"],
     ),
+    "boolean for a number": (
+        ("n: 5000}", "n: true}"),
+        ["line 2: network.n: Input should be a valid integer (got True)"],
+    ),
+    "string for a number": (
+        ("steps: 10", "steps: '10'"),
+        ["line 7: steps: Input should be a valid integer (got '10')"],
+    ),
+    "nan activity": (
+        ("threshold: 0.2}", "threshold: 0.2, activity: .nan}"),
+        ["line 3: population.activity: Input should be a finite number (got nan)"],
+    ),
+    "infinite budget": (
+        ("budget: 5000", "budget: .inf"),
+        ["line 4: campaign.budget: Input should be a finite number (got inf)"],
+    ),
+    "infinite ties": (
+        ("n: 5000}", "n: 5000, ties: .inf}"),
+        ["line 2: network.ties: Input should be a finite number (got inf)"],
+    ),
     "not a mapping": (
         (BASE, "- just\n- a list\n"),
         ["bad.yaml: a scenario must be a mapping of keys, got list"],

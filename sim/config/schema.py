@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from sim.config.rules import check_parts
@@ -21,9 +22,32 @@ PositiveInt = Annotated[int, Field(ge=1)]
 
 
 class Strict(BaseModel):
-    """Base: frozen, unknown keys are errors."""
+    """Base: frozen, unknown keys are errors, numbers are finite numbers (``true`` is not 1,
+    ``.nan`` and ``.inf`` are refused, "3" is not 3)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data):
+        """numpy scalars from Python callers count as the numbers they hold."""
+        if isinstance(data, dict):
+            return {k: _plain(v) for k, v in data.items()}
+        return data
+
+
+def _plain(value):
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
+FilePath = Annotated[Path, Field(strict=False)]
+"""A path: YAML and Python give strings, which become paths (the one lax field kind)."""
 
 
 # ---------------------------------------------------------------------------- distributions
@@ -127,7 +151,7 @@ class GeneratedNetwork(Strict):
 class FileNetwork(Strict):
     """A network read from an edge list (SNAP, plain or .gz) or a CSV file."""
 
-    file: Path
+    file: FilePath
     format: Literal["auto", "edgelist", "csv"] = "auto"
     reverse: bool = False
     undirected: bool = False
@@ -135,8 +159,8 @@ class FileNetwork(Strict):
     target: str | int = "target"
     weight: str | int | None = None
     header: bool = True
-    weight_scale: tuple[float, float] | None = None
-    communities: Path | None = None
+    weight_scale: Annotated[tuple[float, float], Field(strict=False)] | None = None
+    communities: FilePath | None = None
     ties: Value = 1.0
 
     @model_validator(mode="after")
@@ -212,7 +236,7 @@ class Population(Strict):
     min_sources: PositiveInt = 1
     activity: Value = 1.0
     attention: Attention = Attention()
-    file: Path | None = None
+    file: FilePath | None = None
     """Optional CSV of per-agent values overriding the draws: a ``node`` column plus any of
     ``threshold``, ``activity``, ``expertise_<topic>``, ``interest_<topic>``."""
 
@@ -226,8 +250,6 @@ class Population(Strict):
 # ---------------------------------------------------------------------------- dynamics
 class Dynamics(Strict):
     """The adoption rule and the time constants of trust and memory (days); finite numbers."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     rule: Literal["threshold", "fractional", "cascade", "bass"] = "threshold"
     active_steps: PositiveInt | None = 1
@@ -255,7 +277,9 @@ class Tiers(Strict):
     platform of 10^7 accounts: in a 10^5-agent network, mega starts at 10^4 followers.
     """
 
-    boundaries: tuple[PositiveFloat, PositiveFloat, PositiveFloat] = (10_000, 100_000, 1_000_000)
+    boundaries: Annotated[
+        tuple[PositiveFloat, PositiveFloat, PositiveFloat], Field(strict=False)
+    ] = (10_000, 100_000, 1_000_000)
     reference_population: PositiveFloat = 10_000_000
 
     @model_validator(mode="after")
@@ -388,7 +412,7 @@ class Strategy(Strict):
 class Outputs(Strict):
     """Where ``compare`` writes its tables and plots (default ``results/<scenario name>``)."""
 
-    directory: Path | None = None
+    directory: FilePath | None = None
     plots: bool = True
 
 
