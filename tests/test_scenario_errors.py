@@ -221,3 +221,43 @@ def test_file_network_options_reach_the_loader(tmp_path):
     )
     setup = sim.prepare(load_scenario(path))
     assert 0.01 not in np.unique(setup.agents.attention)
+
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (LAUGHS, "YAML aliases expand to more than 100,000 values"),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "line 1: nesting deeper than 32 levels"),
+        ("a: &a [1, *a]\n", "line 1: a YAML alias refers to itself"),
+        ("name: x\n" + "# padding\n" * 200_000, "scenario file is 2,000,008 bytes; the limit"),
+    ],
+)
+def test_hostile_yaml_is_refused_before_it_is_built(tmp_path, capsys, text, message):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_unreadable_scenario_paths_get_one_line(tmp_path, capsys):
+    binary = tmp_path / "latin1.yaml"
+    binary.write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    cases = {
+        str(tmp_path): "not a regular file (a folder)",
+        "/dev/null": "not a regular file (special)",
+        str(tmp_path / "missing.yaml"): "no such file",
+        str(binary): "line 1: not UTF-8 text (byte 0xe9 at offset 9)",
+    }
+    for path, message in cases.items():
+        assert main(["validate", path]) == 2
+        err = capsys.readouterr().err
+        assert message in err, path
+        assert err.count("\n") == 1

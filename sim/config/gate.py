@@ -29,22 +29,56 @@ class DuplicateKey(ValueError):
     """A mapping that gives the same key twice."""
 
 
+MAX_BYTES = 1 << 20
+"""Largest scenario file read (1 MiB): scenarios are a page of keys, data lives in other files."""
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists accepted, checked on the tokens before parsing."""
+MAX_VALUES = 100_000
+"""Most values a scenario may hold once YAML aliases are expanded (bounds "billion laughs")."""
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario YAML file."""
     path = Path(path)
     try:
-        text = path.read_text()
+        if not path.is_file():
+            kind = "a folder" if path.is_dir() else ("missing" if not path.exists() else "special")
+            what = "no such file" if kind == "missing" else f"not a regular file ({kind})"
+            raise ScenarioError(f"{path}: cannot read scenario file: {what}")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError(
+                f"{path}: scenario file is {size:,} bytes; the limit is {MAX_BYTES:,} "
+                "(put data in network or population files, not in the scenario)"
+            )
+        raw = path.read_bytes()
     except OSError as error:
         raise ScenarioError(f"{path}: cannot read scenario file ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
+            f"{error.start}); save the scenario as UTF-8"
+        ) from None
     return parse_scenario(text, source=path)
 
 
 def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
-    """Validate scenario YAML text; relative paths resolve against ``source``'s folder."""
+    """Validate scenario YAML text; relative paths resolve against ``source``'s folder.
+
+    Size, nesting depth and alias expansion are bounded before anything is built, so a
+    hostile file is refused in one line instead of exhausting memory or the stack.
+    """
     source = Path(source)
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(f"{source}: scenario text is over {MAX_BYTES:,} characters")
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        _check_expansion(root, source)
+        data = yaml.SafeLoader("").construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{source}, line {mark.line + 1}" if mark else str(source)
@@ -120,6 +154,62 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
         raise ScenarioError(_describe(error, source, lines, origin="override")) from None
     updated._source = scenario._source
     return updated
+
+
+_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_depth(text: str, source: Path) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, reading tokens (the scanner does not recurse)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = token.start_mark.line + 1
+                raise ScenarioError(
+                    f"{source}, line {line}: nesting deeper than {MAX_DEPTH} levels; a scenario "
+                    "needs a few"
+                )
+        elif isinstance(token, _CLOSE):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node | None, source: Path) -> None:
+    """Refuse documents whose aliases expand to more than MAX_VALUES values (aliases share
+    nodes, so the count is memoised per node and stays linear in the file)."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in visiting:
+            line = node.start_mark.line + 1
+            raise ScenarioError(f"{source}, line {line}: a YAML alias refers to itself")
+        visiting.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        visiting.discard(id(node))
+        sizes[id(node)] = min(total, MAX_VALUES + 1)
+        return sizes[id(node)]
+
+    if root is not None and size(root) > MAX_VALUES:
+        raise ScenarioError(
+            f"{source}: YAML aliases expand to more than {MAX_VALUES:,} values; "
+            "write the values out or use fewer nested aliases"
+        )
 
 
 def _describe(
