@@ -340,3 +340,23 @@ def test_labels_ignore_extra_nodes_and_require_every_node(tmp_path):
     bad = write(tmp_path, "bad.txt", "5 1\n7 x\n")
     with pytest.raises(NetworkFormatError, match=r"bad\.txt, line 2: .*got '7 x'"):
         load_labels(bad, net)
+
+
+def test_broken_compressed_files_and_wrong_kinds_get_one_line(tmp_path):
+    good = gzip.compress(b"".join(b"%d %d\n" % (i, i + 1) for i in range(20_000)))
+    (tmp_path / "truncated.gz").write_bytes(good[: len(good) // 3])
+    (tmp_path / "garbage.gz").write_bytes(b"this is not gzip at all")
+    (tmp_path / "folder.txt").mkdir()
+    cases = {
+        tmp_path / "truncated.gz": "compressed file is truncated after line",
+        tmp_path / "garbage.gz": "compressed file is not valid gzip",
+        tmp_path / "folder.txt": "is a folder, not a network file",
+        Path("/dev/zero"): "not a regular file",
+        tmp_path / "missing.txt": "no such file",
+    }
+    for path, message in cases.items():
+        with pytest.raises(NetworkFormatError, match=message) as error:
+            load_edgelist(path)
+        assert "\n" not in str(error.value)
+    (tmp_path / "good.gz").write_bytes(good)
+    assert load_edgelist(tmp_path / "good.gz").n_edges == 20_000

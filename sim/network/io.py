@@ -16,6 +16,7 @@ import math
 import os
 import re
 import warnings
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -239,6 +240,25 @@ def _unit_field(weight_scale: tuple[float, float] | None, index: int) -> int | N
     return None
 
 
+def _check_file(path: Path, shown: str | None = None) -> None:
+    """A readable regular file, or one line saying what it is instead."""
+    shown = shown or str(path)
+    try:
+        if not path.exists():
+            raise NetworkFormatError(f"{shown}: no such file")
+        if path.is_dir():
+            raise NetworkFormatError(f"{shown}: is a folder, not a network file")
+        if not path.is_file():
+            raise NetworkFormatError(f"{shown}: not a regular file (a device or pipe)")
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise NetworkFormatError(f"{shown}: cannot read ({error.strerror})") from None
+
+
+_DECOMPRESSION_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def _is_gzip(path: Path) -> bool:
     if path.suffix.lower() == ".gz":
         return True
@@ -248,13 +268,23 @@ def _is_gzip(path: Path) -> bool:
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` of every line, 1-based, decompressing gzip."""
-    opener: Callable = gzip.open if _is_gzip(path) else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            yield number, line.rstrip("\r\n")
+    compressed = _is_gzip(path)
+    opener: Callable = gzip.open if compressed else open
+    number = 0
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                yield number, line.rstrip("\r\n")
+    except _DECOMPRESSION_ERRORS as error:
+        what = "truncated" if isinstance(error, EOFError) else "not valid gzip"
+        after = f" after line {number}" if number else ""
+        raise NetworkFormatError(
+            f"{path}: compressed file is {what}{after} ({error}); re-download or re-compress it"
+        ) from None
 
 
 def _header(path: Path) -> list[str]:
+    _check_file(path)
     for _, text in _lines(path):
         if text.strip():
             return [name.strip() for name in next(csv.reader([text]))]
@@ -263,6 +293,7 @@ def _header(path: Path) -> list[str]:
 
 def _read(fmt: _Format) -> list[np.ndarray]:
     """Parse the wanted fields of every data row: fast pandas path, else :func:`_slow`."""
+    _check_file(fmt.path, fmt.shown)
     usecols = sorted({col for col, _ in fmt.fields})
     options = {} if fmt.csv else {"sep": r"\s+", "comment": fmt.comment}
     options["compression"] = "gzip" if _is_gzip(fmt.path) else None
@@ -273,7 +304,7 @@ def _read(fmt: _Format) -> list[np.ndarray]:
                 fmt.path, header=0 if fmt.header else None, usecols=usecols, engine="c",
                 skipinitialspace=True, **options,
             )  # fmt: skip
-    except ValueError:  # tokenising, empty-file and decoding errors all derive from ValueError
+    except (ValueError, *_DECOMPRESSION_ERRORS):  # tokenising, empty, decoding, bad gzip
         return _slow(fmt)
     columns = [_clean(frame.iloc[:, usecols.index(col)], kind) for col, kind in fmt.fields]
     if len(frame) == 0 or any(c is None for c in columns):
