@@ -86,6 +86,37 @@ def test_population_file_overrides_draws(tmp_path, network):
         build_population(spec, network, np.random.default_rng(0))
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "node,threshold\n0,0.5\n1,high\n",
+            r"line 3: threshold: expected a finite number, got 'high'",
+        ),
+        ("node,threshold\n0,nan\n", r"line 2: threshold: expected a finite number, got 'nan'"),
+        (
+            "node,activity\n0,0.5\n1,1.5\n",
+            r"line 3: activity: expected a number in 0\.\.1, got '1\.5'",
+        ),
+        ("node,expertise_tech\n0,-0.1\n", r"line 2: expertise_tech: expected a number in 0\.\.1"),
+        ("node,threshold\n2.5,0.1\n", r"line 2: node: expected a non-negative integer node id"),
+        ("node,threshold\n99999999,0.1\n", r"node 99999999 is not in the network"),
+        ("node,colour\n0,red\n", r"unknown column 'colour'"),
+        ("threshold\n0.1\n", r"needs a 'node' column"),
+    ],
+)
+def test_population_file_values_are_checked_with_their_line(tmp_path, network, text, message):
+    from sim.errors import InputError
+
+    path = tmp_path / "agents.csv"
+    path.write_text(text)
+    spec = Population(topics=["fitness", "tech"], file=path)
+    with pytest.raises(InputError, match=message) as error:
+        build_population(spec, network, np.random.default_rng(0))
+    assert str(error.value).startswith(str(path))
+    assert "\n" not in str(error.value)
+
+
 def pick(strategy: Strategy, network, agents, topic="a"):
     rng = np.random.default_rng(3)
     return make_plan(strategy, network, agents, None, topic, rng).schedule.seeds

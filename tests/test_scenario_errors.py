@@ -261,3 +261,23 @@ def test_unreadable_scenario_paths_get_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert message in err, path
         assert err.count("\n") == 1
+
+
+def test_generator_and_population_file_errors_say_where_in_the_scenario(tmp_path, capsys):
+    path = tmp_path / "ws.yaml"
+    path.write_text(
+        BASE.replace(
+            "{generator: follower_graph, n: 5000}",
+            ("{generator: watts_strogatz, n: 100, k: 3, p: 0.1}"),
+        )
+    )
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 2: network: watts_strogatz: k must be even" in err
+    assert "got k=3" in err
+    (tmp_path / "agents.csv").write_text("node,threshold\n0,0.1\n1,lots\n")
+    path.write_text(BASE.replace("threshold: 0.2}", "threshold: 0.2, file: agents.csv}"))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 3: population: " in err
+    assert "agents.csv, line 3: threshold: expected a finite number, got 'lots'" in err

@@ -162,21 +162,23 @@ def follower_graph(
     check_rng(rng)
     n = int(n)
     if n < 2:
-        raise InputError("n must be >= 2")
+        raise InputError(f"follower_graph: n must be >= 2, got {n}")
     if mean_following <= 0 or mean_following > n - 1:
-        raise InputError("mean_following must lie in (0, n - 1]")
+        raise InputError(
+            f"follower_graph: mean_following must lie in (0, n - 1 = {n - 1}], got {mean_following}"
+        )
     if not 0.0 < max_reach <= 1.0:
-        raise InputError("max_reach must lie in (0, 1]")
+        raise InputError(f"follower_graph: max_reach must lie in (0, 1], got {max_reach}")
     if tail_exponent <= 1.0:
-        raise InputError("tail_exponent must be > 1")
+        raise InputError(f"follower_graph: tail_exponent must be > 1, got {tail_exponent}")
     for label, value in (("homophily", homophily), ("reciprocity", reciprocity)):
         if not 0.0 <= value <= 1.0:
-            raise InputError(f"{label} must lie in 0..1")
+            raise InputError(f"follower_graph: {label} must lie in 0..1, got {value}")
     if not 0.0 <= closure < 1.0:
-        raise InputError("closure must lie in [0, 1)")
+        raise InputError(f"follower_graph: closure must lie in [0, 1), got {closure}")
     n_comm = max(2, round(math.sqrt(n) / 10)) if n_communities is None else int(n_communities)
     if not 1 <= n_comm <= n:
-        raise InputError("n_communities must lie in 1..n")
+        raise InputError(f"follower_graph: n_communities must lie in 1..n = 1..{n}, got {n_comm}")
     name = (
         f"follower_graph(n={n}, mean_following={mean_following:g}, max_reach={max_reach:g}, "
         f"tail_exponent={tail_exponent:g}, communities={n_comm}, homophily={homophily:g}, "

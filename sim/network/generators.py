@@ -77,10 +77,12 @@ def erdos_renyi(
     check_rng(rng)
     n = int(n)
     if n < 1:
-        raise InputError("n must be >= 1")
+        raise InputError(f"n must be >= 1, got {n}")
     p = 0.0 if n == 1 else float(mean_degree) / (n - 1)
     if not 0.0 <= p <= 1.0:
-        raise InputError(f"mean_degree must lie in 0..n-1 = 0..{n - 1}")
+        raise InputError(
+            f"erdos_renyi: mean_degree must lie in 0..n-1 = 0..{n - 1}, got {mean_degree}"
+        )
     kind = "directed" if directed else "undirected"
     name = f"erdos_renyi(n={n}, mean_degree={mean_degree:g}, {kind})"
     if directed:
@@ -127,9 +129,9 @@ def watts_strogatz(n: int, k: int, p: float, *, rng: np.random.Generator) -> Net
     check_rng(rng)
     n, k, p = int(n), int(k), float(p)
     if k % 2 or k < 0 or k >= n:
-        raise InputError("k must be even and 0 <= k < n")
+        raise InputError(f"watts_strogatz: k must be even and 0 <= k < n = {n}, got k={k}")
     if not 0.0 <= p <= 1.0:
-        raise InputError("p must lie in 0..1")
+        raise InputError(f"watts_strogatz: p must lie in 0..1, got {p}")
     half = k // 2
     u = np.repeat(np.arange(n, dtype=np.int64), half)
     v_orig = (u + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
@@ -210,7 +212,7 @@ def complete(n: int) -> Network:
     """
     n = int(n)
     if n < 1:
-        raise InputError("n must be >= 1")
+        raise InputError(f"n must be >= 1, got {n}")
     if n == 1:
         return Network(np.zeros(2, dtype=EDGE), np.zeros(0, dtype=NODE), name="complete(n=1)")
     k = np.arange(n * (n - 1), dtype=np.int64)

@@ -9,6 +9,7 @@ streams, and returns a :class:`Setup`. Strategies become concrete plans on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sim.model import streams
 from sim.model.engine import Simulation
 from sim.model.params import Params
 from sim.model.population import AgentArrays
-from sim.network import Network
+from sim.network import Network, NetworkFormatError
 from sim.runner.realise import build_network, build_population
 
 
@@ -121,17 +122,18 @@ def prepare(
     if network is None:
         raise InputError("network: give a scenario or a network")
     if not isinstance(network, Network):
-        network = build_network(
-            validate_part("network", network), streams.generator(root, streams.NETWORK)
-        )
+        spec = validate_part("network", network)
+        with _located(base, "network"):
+            network = build_network(spec, streams.generator(root, streams.NETWORK))
     population = _part("population", population, base, passthrough=AgentArrays)
     if not isinstance(population, AgentArrays):
-        population = build_population(
-            population,
-            network,
-            streams.generator(root, streams.POPULATION),
-            campaign.tiers if campaign is not None else None,
-        )
+        with _located(base, "population"):
+            population = build_population(
+                population,
+                network,
+                streams.generator(root, streams.POPULATION),
+                campaign.tiers if campaign is not None else None,
+            )
     if population.n_agents != network.n_nodes:
         raise InputError(
             f"population: {population.n_agents} agents for a network of {network.n_nodes} nodes"
@@ -153,6 +155,19 @@ def build(
     setup = prepare(scenario, **parts)
     chosen = setup.strategy(strategy) if strategy else setup.strategies[0]
     return setup.simulation(setup.plan(chosen))
+
+
+@contextmanager
+def _located(base: Scenario | None, key: str):
+    """Prefix errors from realising a section with where the section is (file, line, key);
+    errors that already name their own data file (network files) are left as they are."""
+    try:
+        yield
+    except NetworkFormatError:
+        raise
+    except InputError as error:
+        where = base.where(key) if base is not None else key
+        raise InputError(f"{where}: {error}") from None
 
 
 def _part(key: str, value, base: Scenario | None, *, required=True, passthrough=None):

@@ -183,30 +183,63 @@ def attention_by_followers(
 
 
 def _override_from_file(path: Path, network, topics, expertise, interest, threshold, activity):
-    table = pd.read_csv(path)
+    """Per-agent values from a CSV (``node`` plus value columns); every value is checked and
+    a bad one is named with its file line (the header is line 1)."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the population file ({error})") from None
+    table.columns = [str(c).strip() for c in table.columns]
     if "node" not in table.columns:
         raise InputError(f"{path}: needs a 'node' column, has {list(table.columns)}")
+    allowed = "node, threshold, activity, expertise_<topic>, interest_<topic>"
+    for column in table.columns:
+        kind, _, topic = column.partition("_")
+        if column in ("node", "threshold", "activity"):
+            continue
+        if kind not in ("expertise", "interest") or not topic:
+            raise InputError(f"{path}: unknown column {column!r}; allowed: {allowed}")
+        if topic not in topics:
+            raise InputError(f"{path}: column {column!r} names topic {topic!r}, not in {topics}")
+    ids = _numbers(path, table, "node", integer=True)
     try:
-        rows = network.node_ids(table["node"].to_numpy())
+        rows = network.node_ids(ids)
     except InputError as error:
         raise InputError(f"{path}: {error.args[0]}") from None
-    known = {"node", "threshold", "activity"}
     for column in table.columns:
-        values = table[column].to_numpy(dtype=np.float64)
+        if column == "node":
+            continue
+        unit = column != "threshold"
+        values = _numbers(path, table, column, unit=unit)
         if column == "threshold":
             threshold[rows] = values
         elif column == "activity":
-            activity[rows] = np.clip(values, 0, 1)
-        elif column.startswith(("expertise_", "interest_")):
-            kind, topic = column.split("_", 1)
-            if topic not in topics:
-                raise InputError(
-                    f"{path}: column {column!r} names topic {topic!r}, not in {topics}"
-                )
+            activity[rows] = values
+        else:
+            kind, _, topic = column.partition("_")
             target = expertise if kind == "expertise" else interest
-            target[rows, topics.index(topic)] = np.clip(values, 0, 1)
-        elif column not in known:
-            raise InputError(
-                f"{path}: unknown column {column!r}; allowed: node, threshold, activity, "
-                "expertise_<topic>, interest_<topic>"
-            )
+            target[rows, topics.index(topic)] = values
+
+
+def _numbers(path: Path, table, column: str, *, integer=False, unit=False) -> np.ndarray:
+    """One column as numbers: finite, integers for ``node``, 0..1 where ``unit``."""
+    text = table[column].str.strip()
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if integer:
+        bad |= (values != np.round(values)) | (values < 0)
+    if unit:
+        bad |= (values < 0) | (values > 1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        allowed = (
+            "a non-negative integer node id"
+            if integer
+            else "a number in 0..1"
+            if unit
+            else "a finite number"
+        )
+        raise InputError(
+            f"{path}, line {row + 2}: {column}: expected {allowed}, got {text.iloc[row]!r}"
+        )
+    return values.astype(np.int64) if integer else values
