@@ -164,3 +164,37 @@ def test_json_output_is_strict_json(scenario, capsys):
     text = capsys.readouterr().out
     payload = json.loads(text, parse_constant=lambda token: pytest.fail(f"bare {token}"))
     assert payload["summary"][0]["reach_low"] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "part"),
+    [
+        (("n: 2000", "n: 1000000000"), "network"),
+        (("steps: 30", "steps: 1000000000000"), "kernel state"),
+        (("replications: 12", "replications: 1000000000"), "result tables"),
+        (
+            ("generator: erdos_renyi, n: 2000, mean_degree: 5", "generator: complete, n: 200000"),
+            "network",
+        ),
+    ],
+)
+def test_what_would_not_fit_is_refused_before_allocating(tmp_path, capsys, change, part):
+    path = tmp_path / "big.yaml"
+    path.write_text(SCENARIO.replace(*change))
+    for command in ("validate", "run"):
+        assert main([command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}: would need about ")
+        assert part in err and "more than the memory available now" in err
+        assert err.count("\n") == 1
+
+
+def test_max_memory_limit(scenario, capsys):
+    assert main(["run", str(scenario), "--max-memory", "1M"]) == 2
+    assert "more than the --max-memory limit (1.0 MiB)" in capsys.readouterr().err
+    assert main(["run", str(scenario), "-r", "2", "--max-memory", "4G"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(scenario), "--max-memory", "lots"])
+    assert stop.value.code == 2
+    assert "expected a size like 8G or 512M" in capsys.readouterr().err

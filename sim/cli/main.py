@@ -23,6 +23,7 @@ from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.report.text import format_comparison, headline, run_summary
 from sim.report.writer import json_text, save_comparison, save_results, save_table
+from sim.runner import resources
 from sim.version import __version__
 
 
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a scenario without running it")
     validate.add_argument("scenario", help="scenario YAML file")
     validate.add_argument("--json", action="store_true", help="print the check as JSON")
+    _memory(validate)
     validate.set_defaults(command=_validate)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema (for editors)")
@@ -94,13 +96,25 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--threads", "-t", type=_positive, help="threads for replications (default: all cores)"
     )
+    _memory(command)
+
+
+def _memory(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-memory",
+        type=_size,
+        metavar="SIZE",
+        help="refuse runs estimated to need more (e.g. 8G; default: the memory available now)",
+    )
 
 
 # ------------------------------------------------------------------------------ commands
 def _run(args: argparse.Namespace) -> int:
     scenario = _load(args)
     bar = _progress(scenario, enabled=not args.json)
-    results = api.run(scenario, progress=bar.update, threads=args.threads)
+    results = api.run(
+        scenario, progress=bar.update, threads=args.threads, max_memory=args.max_memory
+    )
     bar.close()
     summary = results.summary()
     if args.out:
@@ -178,7 +192,8 @@ def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    setup = api.prepare(scenario)
+    need = resources.check(scenario, limit=args.max_memory, threads=_threads(None))
+    setup = api.prepare(scenario, max_memory=args.max_memory)
     plans = setup.plans()
     report = {
         "scenario": scenario.name,
@@ -194,6 +209,7 @@ def _validate(args: argparse.Namespace) -> int:
             for plan in plans
         ],
         "budget": scenario.campaign.budget if scenario.campaign else None,
+        "memory_estimate_bytes": need.total,
     }
     if args.json:
         print(json_text(report))
@@ -201,7 +217,8 @@ def _validate(args: argparse.Namespace) -> int:
     network = report["network"]
     print(
         f"{args.scenario}: ok. {network['nodes']:,} agents, {network['edges']:,} edges, "
-        f"topic {setup.topic!r}, {len(plans)} strategies"
+        f"topic {setup.topic!r}, {len(plans)} strategies; a compare needs "
+        f"{resources.format_bytes(need.total)} at most"
     )
     print(pd.DataFrame(report["strategies"]).to_string(index=False))
     return 0
@@ -226,7 +243,22 @@ def _load(args: argparse.Namespace) -> Scenario:
         updates["replications"] = args.replications
     if args.seed is not None:
         updates["seed"] = args.seed
-    return with_overrides(scenario, updates) if updates else scenario
+    scenario = with_overrides(scenario, updates) if updates else scenario
+    resources.check(scenario, limit=args.max_memory, threads=_threads(args.threads))
+    return scenario
+
+
+def _threads(threads: int | None) -> int:
+    import numba
+
+    return threads if threads is not None else int(numba.get_num_threads())
+
+
+def _size(text: str) -> int:
+    try:
+        return resources.parse_bytes(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--max-memory: ")) from None
 
 
 def _default_out(scenario: Scenario) -> Path:

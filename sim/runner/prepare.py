@@ -24,6 +24,7 @@ from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.network import Network, NetworkFormatError
 from sim.runner.realise import build_network, build_population
+from sim.runner.resources import estimate_parts, refuse_over
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +95,7 @@ def prepare(
     steps: int | None = None,
     replications: int | None = None,
     seed: int | None = None,
+    max_memory: int | None = None,
 ) -> Setup:
     """Build the network and population once, from a scenario (file or object), Python
     objects, or both (keyword arguments override the scenario's parts).
@@ -101,7 +103,10 @@ def prepare(
     ``network`` may be a :class:`~sim.network.Network` or a network spec (model or dict),
     ``population`` an :class:`~sim.model.population.AgentArrays` or a population spec,
     ``dynamics`` a :class:`~sim.model.params.Params` or a dynamics spec; the rest are scenario
-    parts as in a YAML file. The network, population and each strategy's choices draw from
+    parts as in a YAML file. Before the network is built, the memory the run would need is
+    estimated (:mod:`sim.runner.resources`) and a run that would not fit in ``max_memory``
+    bytes (default: the memory available now) is refused. The network, population and each
+    strategy's choices draw from
     their own streams of the root ``seed`` (see :mod:`sim.model.streams`), so none of them
     changes with the number of replications.
     """
@@ -123,6 +128,17 @@ def prepare(
         raise InputError("network: give a scenario or a network")
     if not isinstance(network, Network):
         spec = validate_part("network", network)
+        refuse_over(
+            estimate_parts(
+                spec,
+                topics=1,
+                strategies=strategies,
+                steps=steps,
+                replications=replications,
+            ),
+            max_memory,
+            where=str(base._source[0]) if base is not None and base._source[0] else "scenario",
+        )
         with _located(base, "network"):
             network = build_network(spec, streams.generator(root, streams.NETWORK))
     population = _part("population", population, base, passthrough=AgentArrays)
