@@ -198,3 +198,66 @@ def test_max_memory_limit(scenario, capsys):
         main(["run", str(scenario), "--max-memory", "lots"])
     assert stop.value.code == 2
     assert "expected a size like 8G or 512M" in capsys.readouterr().err
+
+
+def test_force_replaces_a_foreign_folder_but_never_a_precious_one(
+    scenario, tmp_path, capsys, monkeypatch
+):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("old")
+    assert main(["run", str(scenario), "-r", "2", "--out", str(folder), "--force"]) == 0
+    assert not (folder / "notes.txt").exists() and (folder / "summary.json").exists()
+    capsys.readouterr()
+    monkeypatch.chdir(folder)
+    (folder / "notes.txt").write_text("keep")
+    assert main(["run", str(scenario), "-r", "2", "--out", ".", "--force"]) == 2
+    assert "give a new or empty folder" in capsys.readouterr().err
+    assert (folder / "notes.txt").read_text() == "keep"
+
+
+def test_default_folder_name_cannot_climb_out_of_results(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "climb.yaml"
+    path.write_text(SCENARIO.replace("name: tiny", "name: ../../escape me"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", str(path), "-r", "2", "--no-plots", "--bootstrap", "20"]) == 0
+    assert "results written to results/escape_me" in capsys.readouterr().out
+    assert (tmp_path / "results" / "escape_me" / "summary.json").exists()
+    assert not (tmp_path.parent / "escape me").exists()
+
+
+def test_json_mode_reports_errors_as_json_on_stdout(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text(SCENARIO.replace("rule: cascade", "rule: contagion"))
+    assert main(["run", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["exit_code"] == 2
+    assert "dynamics.rule" in payload["error"]
+    assert captured.err.startswith("error: ")
+
+
+def test_ctrl_c_ends_with_one_line_and_leaves_the_previous_output(tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        SCENARIO.replace("n: 2000", "n: 20000").replace("replications: 12", "replications: 400000")
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text('{"previous": true}')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "compare", str(path), "--out", str(out), "-t", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("interrupted: ")
+    assert "Traceback" not in err
+    assert json.loads((out / "summary.json").read_text()) == {"previous": True}

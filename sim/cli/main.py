@@ -22,7 +22,7 @@ from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.report.text import format_comparison, headline, run_summary
-from sim.report.writer import json_text, save_comparison, save_results, save_table
+from sim.report.writer import json_text, safe_name, save_comparison, save_results, save_table
 from sim.runner import resources
 from sim.version import __version__
 
@@ -36,8 +36,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(args, f"error: {error}", 2)
+    except KeyboardInterrupt:
+        return _fail(
+            args, "interrupted: stopped before finishing; no output folder was changed", 130
+        )
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """One line on stderr; with ``--json`` also a JSON object on stdout, so a machine reading
+    stdout always gets valid JSON."""
+    print(message, file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json_text({"error": message.split(": ", 1)[-1], "exit_code": code}))
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a scenario and print a summary per strategy")
     _common(run)
     run.add_argument("--out", "-o", help="write tables (Parquet, CSV) and summary.json here")
+    _force(run)
     run.set_defaults(command=_run)
 
     compare = commands.add_parser(
@@ -61,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", "-o", help="output folder (default: outputs.directory, or results/<scenario name>)"
     )
     compare.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    _force(compare)
     compare.add_argument(
         "--price-scale",
         nargs="+",
@@ -99,6 +113,14 @@ def _common(command: argparse.ArgumentParser) -> None:
     _memory(command)
 
 
+def _force(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output folder even if it holds files this tool did not write",
+    )
+
+
 def _memory(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--max-memory",
@@ -118,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     bar.close()
     summary = results.summary()
     if args.out:
-        save_results(results, args.out)
+        save_results(results, args.out, force=args.force)
     if args.json:
         payload = {"meta": results.meta, "summary": summary.to_dict(orient="records")}
         print(json_text(payload))
@@ -141,7 +163,8 @@ def _compare(args: argparse.Namespace) -> int:
     )
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
-    save_comparison(comparison, out, scenario, plots=scenario.outputs.plots and not args.no_plots)
+    plots = scenario.outputs.plots and not args.no_plots
+    save_comparison(comparison, out, scenario, plots=plots, force=args.force)
     if args.json:
         print((out / "summary.json").read_text())
         return 0
@@ -262,9 +285,11 @@ def _size(text: str) -> int:
 
 
 def _default_out(scenario: Scenario) -> Path:
+    """``outputs.directory``, or ``results/<scenario name>`` with the name made a safe folder
+    name (letters, digits, ``.``, ``_``, ``-``; never a path that climbs out of results/)."""
     if scenario.outputs.directory is not None:
         return scenario.outputs.directory
-    return Path("results") / scenario.name
+    return Path("results") / safe_name(scenario.name)
 
 
 def _progress(scenario: Scenario, enabled: bool, rounds: int = 1):

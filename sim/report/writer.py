@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -40,9 +41,11 @@ OUTPUT_FILES = frozenset(
 one of ours, and is never replaced."""
 
 
-def save_results(results: Results, directory: str | Path, confidence: float = 0.95) -> Path:
+def save_results(
+    results: Results, directory: str | Path, confidence: float = 0.95, *, force: bool = False
+) -> Path:
     """Write a run's tables and ``summary.json`` into ``directory`` (replaced whole)."""
-    with staged(directory) as out:
+    with staged(directory, force=force) as out:
         _write_tables(results, out)
         payload = {
             "meta": results.meta,
@@ -58,10 +61,11 @@ def save_comparison(
     scenario: Scenario | None = None,
     *,
     plots: bool = True,
+    force: bool = False,
 ) -> Path:
     """Write a comparison's tables, ``comparison.csv``, ``summary.json``, the resolved scenario
     and, with ``plots``, the two PNG plots into ``directory`` (replaced whole)."""
-    with staged(directory) as out:
+    with staged(directory, force=force) as out:
         _write_tables(comparison.results, out)
         comparison.table.to_csv(out / "comparison.csv", index=False)
         comparison.table.to_parquet(out / "comparison.parquet", index=False)
@@ -104,19 +108,23 @@ def save_table(table: pd.DataFrame, directory: str | Path, name: str) -> Path:
 
 
 @contextmanager
-def staged(directory: str | Path):
+def staged(directory: str | Path, *, force: bool = False):
     """Yield a fresh temporary folder beside ``directory``; on success it replaces
-    ``directory`` whole, on failure it is removed and ``directory`` is left as it was."""
+    ``directory`` whole, on failure (or Ctrl-C) it is removed and ``directory`` is left as it
+    was. A folder holding files this tool did not write is replaced only with ``force``, and
+    never when it is the working folder, one of its parents or the home folder."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InputError(f"output folder {target} is a file; give a folder path")
     if target.exists():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_FILES)
-        if foreign:
+        resolved = target.resolve()
+        if foreign and (not force or _precious(resolved)):
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            fix = "give a new or empty folder" + ("" if force else ", or --force to replace it")
             raise InputError(
                 f"output folder {target} holds files this tool did not write ({shown}); "
-                "it replaces its output folders whole, so give a new or empty folder"
+                f"it replaces its output folders whole, so {fix}"
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
@@ -137,6 +145,20 @@ def staged(directory: str | Path):
 def json_text(payload) -> str:
     """Strict JSON text (no NaN or Infinity tokens: they become null)."""
     return json.dumps(_clean(payload), indent=2, allow_nan=False)
+
+
+def _precious(folder: Path) -> bool:
+    """The working folder, any of its parents, the home folder or the root: never replaced."""
+    cwd = Path.cwd().resolve()
+    return folder == Path.home().resolve() or folder == cwd or folder in cwd.parents
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one safe folder name: runs of other characters become ``_``, no leading
+    dots, at most 100 characters ("scenario" if nothing is left)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+|\.{2,}", "_", name)
+    cleaned = re.sub(r"_+", "_", cleaned).lstrip("._")[:100].rstrip("_")
+    return cleaned or "scenario"
 
 
 def write_json(path: Path, payload) -> None:
