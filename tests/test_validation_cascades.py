@@ -1,5 +1,6 @@
-"""Validation, real cascades (``docs/validation/cascades.py``): the Twitter15 loader reproduces
-the statistics stated in ``shared/data/README.md``, and the engine's cascade depth (read from
+"""Validation, real cascades (``sim.validation.cascades``, run by
+``docs/validation/cascades.py``): the Twitter15 loader reproduces the statistics stated in
+``shared/data/README.md`` (at the README's precision), and the engine's cascade depth (read from
 the day of adoption) is the breadth-first depth of the cascade's own live-edge tree."""
 
 from __future__ import annotations
@@ -7,17 +8,15 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.kernels.counter_rng import STREAM_CASCADE
 from sim.kernels.diffusion import NEW_ADOPTERS
 from sim.model import SeedSchedule, Simulation, replication_keys, textbook_agents
+from sim.validation import DATA, cascades
 from tests import reference
-from tests.validation_scripts import load
 
-cascades = load("cascades")
-
-DATA = cascades.DATA
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared data directory not found")
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -60,7 +59,30 @@ def test_observed_cascade_table_is_consistent(twitter15):
     assert observed["depth"].min() >= 1
     assert observed["depth"].median() == 3
     assert (observed["time_half"] <= observed["time_last"]).all()
-    assert 0.7 < observed["direct_share"].mean() < 0.85
+    assert 0.7 < observed["direct_share"].mean() < 0.85  # hand-set band (twin below)
+
+
+def _mean_direct_share(edges, sources) -> float:
+    """Mean over cascades of the share of (deduplicated, non-root) edge rows whose parent is
+    ``sources[cascade]``, recomputed here without the package."""
+    rest = edges.drop_duplicates()
+    rest = rest[rest["parent_uid"] != "ROOT"]
+    hit = rest["parent_uid"].to_numpy() == sources.reindex(rest["cascade"]).to_numpy()
+    return float(pd.Series(hit).groupby(rest["cascade"].to_numpy()).mean().mean())
+
+
+@needs_data
+def test_direct_share_band_rejects_a_wrong_source(twitter15):
+    """Twin of the band (0.7, 0.85) above: recomputed independently with the right source users
+    the mean direct share equals the package's and lies in the band; with every cascade's source
+    replaced by the source of the next cascade it does not."""
+    table, edges = twitter15
+    observed = cascades.observed_cascades(table, edges)
+    sources = cascades.source_users(edges.drop_duplicates())
+    right = _mean_direct_share(edges, sources)
+    assert right == pytest.approx(observed["direct_share"].mean(), rel=1e-12)
+    wrong = pd.Series(np.roll(sources.to_numpy(), 1), index=sources.index)
+    assert not 0.7 < _mean_direct_share(edges, wrong) < 0.85
 
 
 def _mix(z: np.ndarray) -> np.ndarray:

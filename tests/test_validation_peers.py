@@ -1,5 +1,6 @@
 """Cross-checks against peer libraries (CyNetDiff, ndlib) and the Kempe-Kleinberg-Tardos seeding
-result; the full study with figures is ``docs/validation/peers.py``.
+result (``sim.validation.peers``, ``sim.validation.seeding``, ``sim.optimize.celf``); the full study
+with figures is ``docs/validation/peers.py``.
 
 - independent cascade: our ``cascade`` rule (every tie = p, textbook agents) has the same
   final-size distribution as CyNetDiff's and ndlib's IC (two-sample KS, alpha = 0.01), and the
@@ -23,9 +24,9 @@ from scipy.stats import ks_2samp
 
 from sim.model import replication_keys, textbook_agents
 from sim.network import Network
-from tests.validation_scripts import load
-
-peers = load("peers")  # the drivers: our engine, CyNetDiff and ndlib on the same graph and seeds
+from sim.optimize import celf_greedy, spreads
+from sim.validation import peers  # the drivers: our engine, CyNetDiff and ndlib, same graph+seeds
+from sim.validation.seeding import ic_builder
 
 ALPHA = 0.01  # per KS test
 
@@ -170,6 +171,36 @@ def test_linear_threshold_with_random_thresholds(email):
     assert np.unique(sizes).size > 10
 
 
+def test_celf_picks_what_plain_greedy_picks_with_fewer_evaluations():
+    """CELF on a small IC instance (follower_graph(300), p = 0.1, 40 common keys) against plain
+    greedy written out here (every candidate re-scored every round, ties to the lowest id): the
+    same seeds and gains; the gains never grow (the sample-average spread is submodular under
+    common random numbers), the objective is the spread of the chosen prefixes, and CELF needs
+    fewer evaluations than plain greedy's k * n."""
+    from sim.network.generators import follower_graph
+
+    network = follower_graph(300, mean_following=6.0, rng=np.random.default_rng(5))
+    build = ic_builder(peers.with_ties(network, 0.1))
+    keys = replication_keys(9, 40)
+    result = celf_greedy(build, range(network.n_nodes), 4, keys)
+    chosen, gains, current = [], [], 0.0
+    for _ in range(4):
+        scores = [
+            spreads(build, [*chosen, v], keys).mean() if v not in chosen else -np.inf
+            for v in range(network.n_nodes)
+        ]
+        best = int(np.argmax(scores))
+        chosen.append(best)
+        gains.append(scores[best] - current)
+        current = scores[best]
+    assert result.seeds == chosen
+    np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-9)  # float rounding only
+    assert all(a >= b for a, b in zip(result.gains, result.gains[1:], strict=False))
+    for k in range(1, 5):
+        assert result.objective[k - 1] == pytest.approx(spreads(build, chosen[:k], keys).mean())
+    assert network.n_nodes <= result.evaluations < 4 * network.n_nodes
+
+
 @pytest.mark.slow
 def test_kempe_kleinberg_tardos_top_degree_beats_random_and_greedy_is_no_worse(email):
     """IC, p = 0.01 on email-Eu-core. (1) The k accounts with the most followers spread further
@@ -179,21 +210,26 @@ def test_kempe_kleinberg_tardos_top_degree_beats_random_and_greedy_is_no_worse(e
     independent ones is within 2 paired SE of top degree or better, and beats random by more
     than 3 SE, k = 1..3. (With only 100 selection keys greedy chases noise: its first pick is
     worse than the top-degree account by 5 SE on fresh keys; the candidates' gains differ by
-    fractions of an adopter.)"""
-    spread, mean_se = peers.spreads, peers.mean_se  # spread: final sizes, one thread
+    fractions of an adopter.) All margins are multiples of standard errors of means over runs
+    (paired where the keys are shared), none hand-set."""
+    mean_se = peers.mean_se
     network, _ = email
-    network_p = peers.with_ties(network, 0.01)
+    build = ic_builder(peers.with_ties(network, 0.01))
+
+    def spread(seeds, keys):  # final sizes, one thread
+        return spreads(build, seeds, keys)
+
     eval_keys = replication_keys(101, 1000)
     top = peers.top_degree(network, 20)
     random_means = {}
     for k in (1, 2, 3, 5, 10, 20):
         sizes = [
-            spread(network_p, seeds, eval_keys[r : r + 1])[0]
+            spread(seeds, eval_keys[r : r + 1])[0]
             for r, seeds in enumerate(peers.random_sets(network.n_nodes, k, 300, k))
         ]
         random_means[k] = mean_se(sizes)
     for k in (1, 5, 10, 20):
-        top_mean, top_se = mean_se(spread(network_p, top[:k], eval_keys))
+        top_mean, top_se = mean_se(spread(top[:k], eval_keys))
         random_mean, random_se = random_means[k]
         assert top_mean - random_mean > 3 * np.hypot(top_se, random_se), k
 
@@ -201,16 +237,16 @@ def test_kempe_kleinberg_tardos_top_degree_beats_random_and_greedy_is_no_worse(e
     plain = []
     for _ in range(2):
         gains = [
-            spread(network_p, [*plain, v], few_keys).mean() if v not in plain else -1.0
+            spread([*plain, v], few_keys).mean() if v not in plain else -1.0
             for v in range(network.n_nodes)
         ]
         plain.append(int(np.argmax(gains)))  # ties: lowest id, as in CELF's heap
-    assert peers.celf_greedy(network_p, 2, few_keys)[0] == plain
+    assert celf_greedy(build, range(network.n_nodes), 2, few_keys).seeds == plain
 
-    greedy, _, _ = peers.celf_greedy(network_p, 3, replication_keys(303, 1000))
+    greedy = celf_greedy(build, range(network.n_nodes), 3, replication_keys(303, 1000)).seeds
     for k in (1, 2, 3):
-        greedy_runs = spread(network_p, greedy[:k], eval_keys)
-        difference = greedy_runs - spread(network_p, top[:k], eval_keys)  # paired: same keys
+        greedy_runs = spread(greedy[:k], eval_keys)
+        difference = greedy_runs - spread(top[:k], eval_keys)  # paired: same keys
         mean, se = mean_se(difference)
         assert mean >= -2 * se, (k, mean, se)
         greedy_mean, greedy_se = mean_se(greedy_runs)

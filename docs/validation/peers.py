@@ -34,321 +34,59 @@ Two studies, one script; it writes ``docs/figures/validation_peers.png``,
 
 Run:  .venv/bin/python docs/validation/peers.py            # full, about 3 minutes on 2 cores
       .venv/bin/python docs/validation/peers.py --quick    # smoke test, under a minute
+
+``--quick`` writes into a temporary directory and ``--out DIR`` into ``DIR`` and
+``DIR/figures``. The drivers live in ``sim.validation.peers`` and ``sim.validation.seeding``
+(CELF: ``sim.optimize.celf``); this script runs them, plots and writes the markdown.
 """
 
 from __future__ import annotations
 
 import argparse
-import array
-import dataclasses
-import heapq
+import sys
 import time
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from cynetdiff.utils import networkx_to_ic_model, networkx_to_lt_model
-from ndlib.models import ModelConfig
-from ndlib.models.epidemics import IndependentCascadesModel, ThresholdModel
-from scipy.stats import ks_2samp
-
-from sim.kernels.diffusion import NEW_ADOPTERS  # seeds included
-from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
-from sim.network import Network
-from sim.network.generators import follower_graph
-from sim.network.io import load_edgelist
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from report import add_output_options, output_paths  # noqa: E402  docs/validation/report.py
+
+from sim.validation.peers import (  # noqa: E402
+    ALPHA,
+    EMAIL_NAME,
+    FG_NAME,
+    Settings,
+    fmt_mean,
+    ic_cross_check,
+    load_graphs,
+    lt_fixed_check,
+    lt_random_check,
+    mean_se,
+    random_seeds,
+    to_networkx_checked,
+)
+from sim.validation.seeding import (  # noqa: E402
+    K_MAX,
+    SEEDING_PROBS,
+    SeedingSettings,
+    seeding_study,
+)
+
 FIGURES = ROOT / "docs" / "figures"
 REPORT = ROOT / "docs" / "validation" / "peers.md"
-ALPHA = 0.01
-STEPS = 300  # days per run; the kernel stops a run early once nothing more can happen
-FG_NAME = "follower_graph(2000)"
-EMAIL_NAME = "email-Eu-core"
-
-# (graph, p) of the IC cross-check; each is run from a random and a top-degree seed set.
-IC_CASES = [(FG_NAME, 0.05), (FG_NAME, 0.1), (FG_NAME, 0.2), (EMAIL_NAME, 0.02), (EMAIL_NAME, 0.05)]
-# (graph, phi, seeds per set) of the fixed-threshold comparison: near the cascade window, so
-# some random seed sets trigger a global cascade and some do not.
-LT_FIXED = [(FG_NAME, 0.15, 5), (EMAIL_NAME, 0.125, 10)]
-SEEDING_PROBS = (0.01, 0.03)
-K_MAX = 20
-
-
-# ---------------------------------------------------------------------------------- graphs
-def load_graphs() -> dict[str, Network]:
-    """The two test graphs: a synthetic heavy-tailed follower graph and a real one."""
-    fg = follower_graph(2000, mean_following=10.0, rng=np.random.default_rng(1))
-    email = load_edgelist(DATA / "email-Eu-core.txt", name="email-Eu-core")
-    return {FG_NAME: fg, EMAIL_NAME: email}
-
-
-def to_networkx_checked(network: Network):
-    """networkx copy for the peers, with node i = our agent i and edge direction checked."""
-    graph = network.to_networkx()
-    assert list(graph.nodes) == list(range(network.n_nodes))
-    out_degree = np.array([d for _, d in graph.out_degree()])
-    in_degree = np.array([d for _, d in graph.in_degree()])
-    assert np.array_equal(out_degree, network.followers)  # i -> j: j follows i
-    assert np.array_equal(in_degree, network.following)
-    return graph
-
-
-def with_ties(network: Network, p: float) -> Network:
-    return dataclasses.replace(network, ties=np.full(network.n_edges, p, dtype=np.float32))
-
-
-def top_degree(network: Network, k: int) -> np.ndarray:
-    """The k accounts with the most followers (ties: lower id first)."""
-    return np.argsort(-network.followers, kind="stable")[:k].astype(np.int32)
-
-
-def random_sets(n: int, k: int, count: int, seed) -> list[np.ndarray]:
-    """``count`` sorted sets of k of n accounts, drawn in turn from ``default_rng(seed)``."""
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(n, k, replace=False)) for _ in range(count)]
-
-
-def random_seeds(network: Network, k: int, seed) -> np.ndarray:
-    return random_sets(network.n_nodes, k, 1, seed)[0]
-
-
-# ---------------------------------------------------------------------------------- engines
-def ours_sizes(network, agents, rule, seeds, keys, threads=1) -> np.ndarray:
-    """Final sizes (seeds included) of one run per key of our engine."""
-    simulation = Simulation(network, agents, Params(rule=rule), SeedSchedule.build(seeds), STEPS)
-    new = simulation.run(keys, threads=threads).step_stats[:, :, NEW_ADOPTERS]
-    assert not new[:, -1].any(), "a cascade was still running on the last day; raise STEPS"
-    return new.sum(axis=1)
-
-
-def ours_adopted(network, agents, rule, seeds) -> np.ndarray:
-    """Sorted adopters of one run (rule without randomness: the key is irrelevant)."""
-    simulation = Simulation(network, agents, Params(rule=rule), SeedSchedule.build(seeds), STEPS)
-    raw = simulation.run(replication_keys(0, 1))
-    assert not raw.step_stats[0, -1, NEW_ADOPTERS]
-    return np.flatnonzero(simulation.state.agent["adopt_time"] >= 0)
-
-
-def cynetdiff_ic(graph, network, p, rng_seed):
-    model, mapping = networkx_to_ic_model(graph, activation_prob=p, rng=rng_seed)
-    check_csr(model, mapping, network)
-    return model
-
-
-def cynetdiff_lt(graph, network, rng_seed):
-    model, mapping = networkx_to_lt_model(graph, rng=rng_seed)
-    check_csr(model, mapping, network)
-    return model
-
-
-def check_csr(model, mapping, network) -> None:
-    """CyNetDiff's CSR equals ours: edge i -> j means i can activate j in both."""
-    assert all(k == v for k, v in mapping.items())
-    assert np.array_equal(np.asarray(model.starts), network.indptr[:-1])
-    assert np.array_equal(np.asarray(model.edges), network.indices)
-
-
-def cynetdiff_sizes(model, seeds, runs, thresholds=None) -> np.ndarray:
-    """Final sizes of ``runs`` runs (LT: fixed ``thresholds`` if given, else its own draws)."""
-    model.set_seeds([int(s) for s in seeds])
-    fixed = None if thresholds is None else array.array("f", np.asarray(thresholds, np.float32))
-    sizes = np.empty(runs, dtype=np.int64)
-    for r in range(runs):
-        model.reset_model()  # clears LT thresholds: assign them after
-        if fixed is not None:
-            model._assign_thresholds(fixed)
-        model.advance_until_completion()
-        sizes[r] = model.get_num_activated_nodes()
-    return sizes
-
-
-def cynetdiff_adopted(model, seeds, thresholds) -> np.ndarray:
-    cynetdiff_sizes(model, seeds, 1, thresholds)
-    return np.sort(np.fromiter(model.get_activated_nodes(), dtype=np.int64))
-
-
-def ndlib_ic_sizes(graph, seeds, p, runs, rng_seed) -> np.ndarray:
-    seeds = [int(s) for s in seeds]
-    model = IndependentCascadesModel(graph, seed=rng_seed)
-    config = ModelConfig.Configuration()
-    config.add_edge_set_configuration("threshold", dict.fromkeys(graph.edges(), p))
-    config.add_model_initial_configuration("Infected", seeds)
-    model.set_initial_status(config)
-    # ndlib silently falls back to threshold 1/out-degree unless every edge is configured.
-    assert len(model.params["edges"]["threshold"]) == graph.number_of_edges()
-    assert model.graph.directed
-    sizes = np.empty(runs, dtype=np.int64)
-    for r in range(runs):
-        model.reset(seeds)
-        while model.iteration_bunch(1, node_status=False)[0]["node_count"][1] > 0:
-            pass
-        sizes[r] = sum(1 for s in model.status.values() if s != 0)
-    return sizes
-
-
-def ndlib_threshold_adopted(graph, seeds, thresholds) -> np.ndarray:
-    """Adopters of ndlib's ThresholdModel, iterated to its fixed point."""
-    model = ThresholdModel(graph, seed=0)
-    config = ModelConfig.Configuration()
-    config.add_node_set_configuration(
-        "threshold", {node: float(thresholds[node]) for node in graph.nodes}
-    )
-    config.add_model_initial_configuration("Infected", [int(s) for s in seeds])
-    model.set_initial_status(config)
-    assert model.graph.directed  # the share is then over predecessors = accounts followed
-    assert len(model.params["nodes"]["threshold"]) == graph.number_of_nodes()
-    model.iteration(node_status=False)  # iteration 0 only reports the seeds
-    for _ in range(graph.number_of_nodes()):
-        if model.iteration(node_status=False)["status_delta"][1] == 0:
-            break
-    return np.sort(np.array([n for n, s in model.status.items() if s == 1], dtype=np.int64))
-
-
-# ---------------------------------------------------------------------------------- stats
-def mean_se(values) -> tuple[float, float]:
-    values = np.asarray(values, dtype=float)
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
-
-
-def fmt_mean(values) -> str:
-    mean, se = mean_se(values)
-    return f"{mean:.1f} ± {se:.1f}"
-
-
-def ks(a, b) -> tuple[float, float]:
-    result = ks_2samp(a, b)
-    return float(result.statistic), float(result.pvalue)
 
 
 def ecdf(ax, values, **style) -> None:
     x = np.sort(np.asarray(values))
     ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", **style)
-
-
-# ---------------------------------------------------------------------------------- study 1
-def ic_cross_check(graphs, nx_graphs, args) -> list[dict]:
-    rows = []
-    keys = replication_keys(args.seed, args.runs)
-    for name, p in IC_CASES:
-        network = graphs[name]
-        for label, seeds in (
-            ("random 5", random_seeds(network, 5, 2)),
-            ("top-degree 5", top_degree(network, 5)),
-        ):
-            start = time.perf_counter()
-            ours = ours_sizes(
-                with_ties(network, p),
-                textbook_agents(network.n_nodes),
-                "cascade",
-                seeds,
-                keys,
-                threads=args.threads,
-            )
-            cy = cynetdiff_sizes(
-                cynetdiff_ic(nx_graphs[name], network, p, args.seed), seeds, args.runs
-            )
-            nd = ndlib_ic_sizes(nx_graphs[name], seeds, p, args.ndlib_runs, args.seed)
-            rows.append(
-                {
-                    "graph": name,
-                    "p": p,
-                    "seeds": label,
-                    "ours": ours,
-                    "cynetdiff": cy,
-                    "ndlib": nd,
-                    "ks_cy": ks(ours, cy),
-                    "ks_nd": ks(ours, nd),
-                    "ks_cy_nd": ks(cy, nd),
-                }
-            )
-            print(
-                f"IC {name} p={p} {label}: ours {fmt_mean(ours)}, CyNetDiff {fmt_mean(cy)}, "
-                f"ndlib {fmt_mean(nd)}; KS p ours-Cy {rows[-1]['ks_cy'][1]:.3f}, ours-ndlib "
-                f"{rows[-1]['ks_nd'][1]:.3f} ({time.perf_counter() - start:.1f} s)"
-            )
-    return rows
-
-
-def lt_fixed_check(graphs, nx_graphs, args) -> list[dict]:
-    """Fixed phi, random seed sets: ours, ndlib and CyNetDiff must adopt the same sets."""
-    rows = []
-    for name, phi, k in LT_FIXED:
-        network, graph = graphs[name], nx_graphs[name]
-        agents = textbook_agents(network.n_nodes, threshold=phi)
-        thresholds = np.full(network.n_nodes, phi)
-        cy_model = cynetdiff_lt(graph, network, args.seed)
-        sizes, same_nd, same_cy, cy_sizes = [], 0, 0, []
-        start = time.perf_counter()
-        for seeds in random_sets(network.n_nodes, k, args.seed_sets, [3, k]):
-            ours = ours_adopted(network, agents, "fractional", seeds)
-            nd = ndlib_threshold_adopted(graph, seeds, thresholds)
-            cy = cynetdiff_adopted(cy_model, seeds, thresholds)
-            sizes.append(ours.size)
-            cy_sizes.append(cy.size)
-            same_nd += np.array_equal(ours, nd)
-            same_cy += np.array_equal(ours, cy)
-        sizes = np.array(sizes)
-        rows.append(
-            {
-                "graph": name,
-                "phi": phi,
-                "k": k,
-                "sets": args.seed_sets,
-                "sizes": sizes,
-                "cy_sizes": np.array(cy_sizes),
-                "same_nd": same_nd,
-                "same_cy": same_cy,
-                "global": float((sizes > network.n_nodes / 4).mean()),
-            }
-        )
-        print(
-            f"LT fixed {name} phi={phi} k={k}: {same_nd}/{args.seed_sets} identical to ndlib, "
-            f"{same_cy}/{args.seed_sets} to CyNetDiff; mean size {fmt_mean(sizes)} "
-            f"({time.perf_counter() - start:.1f} s)"
-        )
-    return rows
-
-
-def lt_random_check(graphs, nx_graphs, args) -> list[dict]:
-    """Thresholds U(0, 1] per node and run: ours on ``runs`` draws (the first ``lt_runs`` also
-    through ndlib, sets compared), CyNetDiff on ``runs`` draws of its own (KS)."""
-    rows = []
-    for name in (FG_NAME, EMAIL_NAME):
-        network, graph = graphs[name], nx_graphs[name]
-        seeds = random_seeds(network, 5, 2)
-        rng = np.random.default_rng(4)
-        ours, same = [], 0
-        start = time.perf_counter()
-        for run in range(args.runs):
-            thresholds = 1.0 - rng.random(network.n_nodes)  # (0, 1], as CyNetDiff draws them
-            agents = dataclasses.replace(
-                textbook_agents(network.n_nodes), threshold=thresholds.astype(np.float64)
-            )
-            adopted = ours_adopted(network, agents, "fractional", seeds)
-            ours.append(adopted.size)
-            if run < args.lt_runs:  # ndlib is slow: the first draws only
-                same += np.array_equal(adopted, ndlib_threshold_adopted(graph, seeds, thresholds))
-        ours = np.array(ours)
-        cy = cynetdiff_sizes(cynetdiff_lt(graph, network, args.seed), seeds, args.runs)
-        rows.append(
-            {
-                "graph": name,
-                "seeds": "random 5",
-                "ours": ours,
-                "cynetdiff": cy,
-                "same_nd": same,
-                "runs": args.lt_runs,
-                "ks_cy": ks(ours, cy),
-            }
-        )
-        print(
-            f"LT U(0,1] {name}: {same}/{args.lt_runs} identical to ndlib; ours {fmt_mean(ours)}, "
-            f"CyNetDiff {fmt_mean(cy)}, KS p {rows[-1]['ks_cy'][1]:.3f} "
-            f"({time.perf_counter() - start:.1f} s)"
-        )
-    return rows
 
 
 def plot_peers(ic_rows, fixed_rows, random_rows, path: Path) -> None:
@@ -410,89 +148,6 @@ def plot_peers(ic_rows, fixed_rows, random_rows, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-# ---------------------------------------------------------------------------------- study 2
-def spreads(network_p, seeds, keys, threads=1) -> np.ndarray:
-    return ours_sizes(
-        network_p, textbook_agents(network_p.n_nodes), "cascade", seeds, keys, threads
-    ).astype(float)
-
-
-def celf_greedy(network_p, k_max, keys, threads=1) -> tuple[list[int], list[float], int]:
-    """Greedy seed selection with CELF lazy evaluation on the sample-average spread over
-    ``keys`` (common random numbers: every set is scored on the same live-edge graphs, so the
-    objective is monotone submodular and lazy evaluation is exact). Returns the seeds in order,
-    the objective after each pick and the number of spread evaluations."""
-    n = network_p.n_nodes
-    heap = [(-spreads(network_p, [v], keys, threads).mean(), v, 1) for v in range(n)]
-    heapq.heapify(heap)
-    chosen, values, evaluations, current = [], [], n, 0.0
-    while len(chosen) < k_max:
-        negative_gain, v, round_ = heapq.heappop(heap)
-        if round_ == len(chosen) + 1:  # fresh gain, largest of all (upper bounds): take it
-            chosen.append(v)
-            current -= negative_gain
-            values.append(current)
-            continue
-        gain = spreads(network_p, [*chosen, v], keys, threads).mean() - current
-        evaluations += 1
-        heapq.heappush(heap, (-gain, v, len(chosen) + 1))
-    return chosen, values, evaluations
-
-
-def seeding_study(graphs, args) -> list[dict]:
-    network = graphs[EMAIL_NAME]
-    eval_keys = replication_keys(args.seed + 100, args.eval_runs)
-    ks_ = np.arange(1, K_MAX + 1)
-    top = top_degree(network, K_MAX)
-    results = []
-    for p in SEEDING_PROBS:
-        network_p = with_ties(network, p)
-        start = time.perf_counter()
-        top_runs = [spreads(network_p, top[:k], eval_keys, args.threads) for k in ks_]
-        random_runs = []
-        for k in ks_:
-            sizes = [
-                spreads(network_p, seeds, eval_keys[r % eval_keys.size : r % eval_keys.size + 1])[0]
-                for r, seeds in enumerate(
-                    random_sets(network.n_nodes, k, args.random_sets, [5, int(k)])
-                )
-            ]
-            random_runs.append(np.array(sizes))
-        t_baselines = time.perf_counter() - start
-        start = time.perf_counter()
-        select_keys = replication_keys(args.seed + 200, args.greedy_runs[p])
-        # one thread: a thread pool per small candidate run costs more than it saves
-        greedy, objective, evaluations = celf_greedy(network_p, args.greedy_k, select_keys)
-        t_select = time.perf_counter() - start
-        greedy_runs = [
-            spreads(network_p, greedy[:k], eval_keys, args.threads)
-            for k in range(1, args.greedy_k + 1)
-        ]
-        results.append(
-            {
-                "p": p,
-                "k": ks_,
-                "top": top_runs,
-                "random": random_runs,
-                "greedy": greedy_runs,
-                "greedy_seeds": greedy,
-                "greedy_objective": objective,
-                "evaluations": evaluations,
-                "t_select": t_select,
-                "t_baselines": t_baselines,
-            }
-        )
-        print(
-            f"seeding p={p}: top-degree k=1,5,20: "
-            f"{[round(float(top_runs[k - 1].mean()), 1) for k in (1, 5, 20)]}, random "
-            f"{[round(float(random_runs[k - 1].mean()), 1) for k in (1, 5, 20)]}; greedy to k="
-            f"{args.greedy_k}: {[round(float(g.mean()), 1) for g in greedy_runs]} "
-            f"({evaluations} evaluations x {args.greedy_runs[p]} runs, {t_select:.1f} s; "
-            f"baselines {t_baselines:.1f} s)"
-        )
-    return results
 
 
 def plot_seeding(results, path: Path) -> None:
@@ -692,9 +347,7 @@ def write_report(graphs, ic_rows, fixed_rows, random_rows, seeding, args, second
         "cascades on random networks*, PNAS 99, 5766 (2002).",
         "",
     ]
-    text = "\n".join(lines)
-    REPORT.write_text(text)
-    return text
+    return "\n".join(lines)
 
 
 def seeding_report(seeding, graphs, args) -> list[str]:
@@ -784,32 +437,32 @@ def seeding_report(seeding, graphs, args) -> list[str]:
 # ---------------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small samples, about a minute")
+    add_output_options(parser)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    if args.quick:
-        args.runs, args.ndlib_runs, args.seed_sets, args.lt_runs = 400, 100, 30, 40
-        args.eval_runs, args.random_sets, args.greedy_k = 300, 100, 3
-        args.greedy_runs = {0.01: 100, 0.03: 50}
-    else:
-        args.runs, args.ndlib_runs, args.seed_sets, args.lt_runs = 5000, 500, 150, 150
-        args.eval_runs, args.random_sets, args.greedy_k = 2000, 400, 20
-        args.greedy_runs = {0.01: 2000, 0.03: 200}
+    peers_png, report = output_paths(args, FIGURES / "validation_peers.png", REPORT)
+    seeding_png, _ = output_paths(args, FIGURES / "validation_seeding.png", REPORT)
+    common = {"seed": args.seed, "threads": args.threads}
+    settings = Settings.quick(**common) if args.quick else Settings(**common)
+    seeding_settings = SeedingSettings.quick(**common) if args.quick else SeedingSettings(**common)
+    for source in (settings, seeding_settings):  # the report reads the sample sizes from args
+        vars(args).update(vars(source))
     start = time.perf_counter()
-    FIGURES.mkdir(parents=True, exist_ok=True)
+    peers_png.parent.mkdir(parents=True, exist_ok=True)
     graphs = load_graphs()
     nx_graphs = {name: to_networkx_checked(network) for name, network in graphs.items()}
-    ic_rows = ic_cross_check(graphs, nx_graphs, args)
-    fixed_rows = lt_fixed_check(graphs, nx_graphs, args)
-    random_rows = lt_random_check(graphs, nx_graphs, args)
-    plot_peers(ic_rows, fixed_rows, random_rows, FIGURES / "validation_peers.png")
-    seeding = seeding_study(graphs, args)
-    plot_seeding(seeding, FIGURES / "validation_seeding.png")
-    write_report(
+    ic_rows = ic_cross_check(graphs, nx_graphs, settings)
+    fixed_rows = lt_fixed_check(graphs, nx_graphs, settings)
+    random_rows = lt_random_check(graphs, nx_graphs, settings)
+    plot_peers(ic_rows, fixed_rows, random_rows, peers_png)
+    seeding = seeding_study(graphs[EMAIL_NAME], seeding_settings)
+    plot_seeding(seeding, seeding_png)
+    text = write_report(
         graphs, ic_rows, fixed_rows, random_rows, seeding, args, time.perf_counter() - start
     )
-    print(f"wrote {REPORT.relative_to(ROOT)} and 2 figures in {time.perf_counter() - start:.0f} s")
+    report.write_text(text)
+    print(f"wrote {report} and 2 figures in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 choosing where the markdown and the figure are written.
 
 The scripts are run as ``python docs/validation/<study>.py``, which puts this folder on
-``sys.path``, so they import it as ``from report import ...`` (the tests load the scripts with
-``tests/validation_scripts.py``, which puts the folder on ``sys.path`` too).
+``sys.path``, so they import it as ``from report import ...``. The studies themselves live in
+``sim.validation``; the scripts only run them, plot and write markdown.
 """
 
 from __future__ import annotations
