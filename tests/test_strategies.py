@@ -256,3 +256,46 @@ def test_power_law_prices_generalise_the_per_follower_price():
     # anchored at 10^6 platform followers ($10,000): 4x the followers -> 2x the price
     np.testing.assert_allclose(flat, 10_000 * np.sqrt(followers * 500 / 1e6))
     assert flat[-1] / flat[0] == pytest.approx(np.sqrt(500))
+
+
+def test_risk_columns_and_verdict():
+    strategies = [
+        Strategy(name="one hub", select="top_followers", k=1),
+        Strategy(name="ten hubs", select="top_followers", k=10),
+        Strategy(name="ten hubs again", select="top_followers", k=10, start=1),
+    ]
+    comparison = compare(replications=40, seed=3, strategies=strategies, bootstrap=50, **SMALL)
+    reps = comparison.results.replications
+    by_name = {name: group["organic_adopters"] for name, group in reps.groupby("strategy")}
+    line = 0.5 * np.median(by_name[comparison.best])
+    for row in comparison.table.to_dict(orient="records"):
+        adopters = by_name[row["strategy"]]
+        assert row["adopters_p10"] == np.percentile(adopters, 10)
+        assert row["adopters_p90"] == np.percentile(adopters, 90)
+        assert row["flop_probability"] == pytest.approx(np.mean(adopters < line))
+        assert 0 <= row["flop_probability_low"] <= row["flop_probability_high"] <= 1
+        assert row["adopters_low"] >= 0  # a mean of counts: never below zero
+        assert np.isnan(row["cost_per_adopter"])  # no campaign, nothing priced
+    # on common random numbers even a one-day delay is told apart from the best
+    assert comparison.table["distinguishable"].all()
+    assert comparison.verdict == "best: one hub, ahead of every other strategy (paired 95%)"
+
+
+def test_verdict_when_nobody_adopts():
+    from sim.analysis.comparison import Comparison
+
+    table = pd.DataFrame(
+        {
+            "strategy": ["a", "b"],
+            "adopters_mean": [0.0, 0.0],
+            "best": [True, False],
+            "distinguishable": [True, False],
+        }
+    )
+    comparison = Comparison(None, table, 0.95)
+    assert comparison.best is None
+    assert "no strategy reached any organic adopter" in comparison.verdict
+    table["adopters_mean"] = [10.0, 9.0]
+    comparison = Comparison(None, table, 0.95)
+    assert comparison.best == "a"
+    assert comparison.verdict.startswith("most adopters: a, but not distinguishable from b")

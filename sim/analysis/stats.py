@@ -48,6 +48,21 @@ def band(values: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.n
     return mean - half, mean + half
 
 
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float, float]:
+    """``(share, low, high)``: a proportion with its Wilson score interval (Wilson 1927), which
+    stays inside 0..1 and behaves at 0 and n, unlike the normal approximation."""
+    if n <= 0:
+        return np.nan, np.nan, np.nan
+    from scipy import stats
+
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    share = successes / n
+    denominator = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
+    return share, max(0.0, centre - half), min(1.0, centre + half)
+
+
 def bootstrap_indices(seed: int, n_values: int, resamples: int) -> np.ndarray:
     """Replication indices of ``resamples`` bootstrap resamples, int64 (resamples, n_values),
     from the scenario's bootstrap stream; apply the same rows to every strategy (paired)."""

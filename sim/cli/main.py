@@ -171,9 +171,11 @@ def _compare(args: argparse.Namespace) -> int:
     print(headline(scenario.name, comparison.results.meta))
     print(format_comparison(comparison.table, comparison.results.meta.get("currency") or ""))
     print(
-        f"best: {comparison.best}. adopters = organic adopters (paid seeds excluded); "
-        f"intervals are {comparison.confidence:.0%} (cost per adopter: bootstrap); "
-        "vs best = paired difference on common random numbers."
+        f"{comparison.verdict}.\nadopters = organic adopters (paid seeds excluded), mean "
+        f"with a {comparison.confidence:.0%} interval; p10-p90 = the range 8 in 10 campaigns "
+        f"fall in; flop = share of replications under {comparison.flop_share:.0%} of the "
+        "best's median; cost per adopter: bootstrap interval; vs best = paired difference on "
+        "common random numbers."
     )
     if scenario.campaign is not None:
         under = comparison.table[comparison.table["spend"] < 0.9 * scenario.campaign.budget]

@@ -19,28 +19,38 @@ def headline(name: str, meta: dict) -> str:
 
 
 def format_comparison(table: pd.DataFrame, currency: str) -> str:
-    """The comparison table as text, one line per strategy."""
+    """The comparison table as text, one line per strategy (no spend or cost columns when
+    there is no campaign: nothing was priced)."""
+    priced = bool(table["cost_per_adopter"].notna().any())
+    someone = bool((table["adopters_mean"] > 0).any())
     rows = []
     for record in table.to_dict(orient="records"):
         tiers = ", ".join(
             f"{record[tier]} {tier}" for tier in ("mega", "macro", "micro", "nano") if record[tier]
         )
-        rows.append(
-            {
-                "strategy": record["strategy"] + (" *" if record["best"] else ""),
-                "seeds": "brand account" if record["brand"] else tiers or "-",
-                f"spend {currency}".strip(): f"{record['spend']:,.0f}",
-                "adopters": interval(record, "adopters"),
-                "reach": interval(record, "reach"),
-                f"cost/adopter {currency}".strip(): interval(
-                    record | {"cost_per_adopter_mean": record["cost_per_adopter"]},
-                    "cost_per_adopter",
-                    digits=2,
-                ),
-                "days to half": interval(record, "days_to_half", digits=1),
-                "vs best": interval(record, "diff_vs_best"),
-            }
-        )
+        row = {
+            "strategy": record["strategy"] + (" *" if record["best"] and someone else ""),
+            "seeds": "brand account" if record["brand"] else tiers or "-",
+        }
+        if priced:
+            row[f"spend {currency}".strip()] = f"{record['spend']:,.0f}"
+        row |= {
+            "adopters": interval(record, "adopters"),
+            "p10-p90": f"{record['adopters_p10']:,.0f}-{record['adopters_p90']:,.0f}",
+            "flop": f"{record['flop_probability']:.0%}",
+            "reach": interval(record, "reach"),
+        }
+        if priced:
+            row[f"cost/adopter {currency}".strip()] = interval(
+                record | {"cost_per_adopter_mean": record["cost_per_adopter"]},
+                "cost_per_adopter",
+                digits=2,
+            )
+        row |= {
+            "days to half": interval(record, "days_to_half", digits=1),
+            "vs best": interval(record, "diff_vs_best"),
+        }
+        rows.append(row)
     return pd.DataFrame(rows).to_string(index=False)
 
 

@@ -73,6 +73,8 @@ def save_comparison(
             "meta": comparison.results.meta,
             "confidence": comparison.confidence,
             "best": comparison.best,
+            "verdict": comparison.verdict,
+            "flop_share": comparison.flop_share,
             "comparison": comparison.table.to_dict(orient="records"),
         }
         write_json(out / "summary.json", summary)
