@@ -24,7 +24,7 @@ LAYERS = [
     {"sim.runner"},
     {"sim.analysis", "sim.optimize"},
     {"sim.report", "sim.validation", "sim.batch", "sim.calibrate"},
-    {"sim.api", "sim.teach"},
+    {"sim.api", "sim.teach", "sim.bench"},
     {"sim.cli", "sim.__main__"},
 ]
 """Lowest first. A module may import its own unit and any unit of a lower layer."""

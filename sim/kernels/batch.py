@@ -9,6 +9,7 @@ are the same whichever driver runs it, on any number of threads.
 import numba
 from numba import njit, prange
 
+from sim.kernels import cascade
 from sim.kernels.diffusion import State, advance, is_quiet, reset
 
 
@@ -20,8 +21,13 @@ def run_day(t, key, graph, agents, params, schedule, state, stats, by_origin, by
 
 
 @njit(cache=True, inline="always")
-def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
-    """Every day of one replication, stopping early once nothing more can happen."""
+def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community, textbook):
+    """Every day of one replication, stopping early once nothing more can happen. With
+    ``textbook`` (the caller has checked that the settings are textbook IC) the frontier path
+    :func:`sim.kernels.cascade.run_one` runs instead, with identical numbers."""
+    if textbook:
+        cascade.run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community)
+        return
     for t in range(params.steps):
         advance(t, key, graph, agents, params, schedule, state, stats[t], by_origin, by_community)
         if is_quiet(t, params, schedule, state):
@@ -30,14 +36,25 @@ def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_c
 
 @njit(cache=True)
 def run_batch(
-    keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last
+    keys,
+    graph,
+    agents,
+    params,
+    schedule,
+    state,
+    step_stats,
+    by_origin,
+    by_community,
+    keep_last,
+    textbook,
 ):
     """Run one replication per key, ``params.steps`` days each, on one thread.
 
     keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
     by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
     reset); it is reset after each replication, except after the last when ``keep_last`` is
-    true, so the caller can read the agents' final state.
+    true, so the caller can read the agents' final state. ``textbook``: take the textbook IC
+    path (see :func:`_run_one`).
     """
     n_reps = keys.size
     for r in range(n_reps):
@@ -51,6 +68,7 @@ def run_batch(
             step_stats[r],
             by_origin[r],
             by_community[r],
+            textbook,
         )
         if r < n_reps - 1 or not keep_last:
             reset(graph, agents, params, state)
@@ -79,39 +97,77 @@ def thread_state(stack, k):
 
 
 @njit(cache=True)
-def _replication_on_thread(
-    r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+def _block_on_thread(
+    b,
+    blocks,
+    keys,
+    graph,
+    agents,
+    params,
+    schedule,
+    stack,
+    step_stats,
+    by_origin,
+    by_community,
+    textbook,
 ):
-    """Replication ``r`` on the calling thread's own state, which it leaves reset."""
+    """Replications ``blocks[b] .. blocks[b + 1] - 1`` on the calling thread's own state, which
+    is left reset."""
     thread = numba.get_thread_id()
     if thread >= stack.flags.shape[0]:
         raise RuntimeError("more threads than per-thread states; allocate one per thread")
     state = thread_state(stack, thread)
-    _run_one(
-        keys[r],
-        graph,
-        agents,
-        params,
-        schedule,
-        state,
-        step_stats[r],
-        by_origin[r],
-        by_community[r],
-    )
-    reset(graph, agents, params, state)
+    for r in range(blocks[b], blocks[b + 1]):
+        _run_one(
+            keys[r],
+            graph,
+            agents,
+            params,
+            schedule,
+            state,
+            step_stats[r],
+            by_origin[r],
+            by_community[r],
+            textbook,
+        )
+        reset(graph, agents, params, state)
 
 
 @njit(cache=True, parallel=True)
 def run_batch_threads(
-    keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+    keys,
+    blocks,
+    graph,
+    agents,
+    params,
+    schedule,
+    stack,
+    step_stats,
+    by_origin,
+    by_community,
+    textbook,
 ):
     """:func:`run_batch` on several threads, one State per thread (``stack``: arrays with a
-    leading axis of ``numba.get_num_threads()`` states, all fresh or reset). Replications are
-    handed out one at a time (with ``numba.parallel_chunksize(1)``), so a few large cascades do
-    not leave a thread idle. A replication's numbers depend only on its key, so they are the
-    same on any number of threads. All states are left reset."""
+    leading axis of ``numba.get_num_threads()`` states, all fresh or reset). The replications
+    are cut into consecutive blocks (``blocks`` int64 (B + 1,): block ``b`` holds replications
+    ``blocks[b] .. blocks[b + 1] - 1``), handed out one block at a time (the caller sets
+    ``numba.parallel_chunksize(1)``): blocks of several small cascades keep the scheduling cost
+    per replication low, and many blocks per thread keep a few large cascades from leaving a
+    thread idle. A replication's numbers depend only on its key, so they are the same on any
+    number of threads. All states are left reset."""
     # The loop body is one call: numba's parallel transform must not see into the kernel.
-    for r in prange(keys.size):
-        _replication_on_thread(
-            r, keys, graph, agents, params, schedule, stack, step_stats, by_origin, by_community
+    for b in prange(blocks.size - 1):
+        _block_on_thread(
+            b,
+            blocks,
+            keys,
+            graph,
+            agents,
+            params,
+            schedule,
+            stack,
+            step_stats,
+            by_origin,
+            by_community,
+            textbook,
         )

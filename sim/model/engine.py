@@ -125,6 +125,7 @@ class Simulation:
         np.copyto(self.state.tie, self._graph.tie0)
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
+        self._textbook = _is_textbook_cascade(self._params, self._agents)
         self._stack: kernel.State | None = None
         self._day: int | None = None  # the next day step() runs; None before start()
         self._key = KEY(0)
@@ -201,18 +202,35 @@ class Simulation:
             threads = 1
         if threads > 1:
             stack = self._thread_states(threads)
+            blocks = _blocks(n_reps, threads)
             previous = numba.get_num_threads()
             numba.set_num_threads(threads)
             try:
                 with numba.parallel_chunksize(1):
                     batch.run_batch_threads(
-                        keys, *arrays, stack, step_stats, by_origin, by_community
+                        keys,
+                        blocks,
+                        *arrays,
+                        stack,
+                        step_stats,
+                        by_origin,
+                        by_community,
+                        self._textbook,
                     )
             finally:
                 numba.set_num_threads(previous)
         else:
             kernel.reset(self._graph, self._agents, self._params, self.state)
-            batch.run_batch(keys, *arrays, self.state, step_stats, by_origin, by_community, True)
+            batch.run_batch(
+                keys,
+                *arrays,
+                self.state,
+                step_stats,
+                by_origin,
+                by_community,
+                True,
+                self._textbook,
+            )
             self._day = self.steps if n_reps else None
             self._stepped = None
         return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
@@ -395,6 +413,28 @@ def _check_inputs(network, agents, params, schedule, steps, sponsored_weight) ->
         and 0.0 <= sponsored_weight <= 1.0
     ):
         raise InputError(f"sponsored_weight: must be a number in 0..1, got {sponsored_weight!r}")
+
+
+def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
+    """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
+    path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and
+    attention, one posting day, ties that neither decay nor grow, no external influence."""
+    return bool(
+        params.rule == kernel.CASCADE
+        and params.active_steps == 1
+        and params.inv_tie_half_life == 0.0
+        and params.reinforcement == 0.0
+        and params.external_p == 0.0
+        and (agents.activity >= 1.0).all()
+        and (agents.attention >= 1.0).all()
+    )
+
+
+def _blocks(n_reps: int, threads: int) -> np.ndarray:
+    """Block bounds for the threaded driver: about 16 blocks per thread, at least 4
+    replications each (int64 (B + 1,))."""
+    n_blocks = max(1, min(16 * threads, n_reps // 4))
+    return np.linspace(0, n_reps, n_blocks + 1).astype(np.int64)
 
 
 def _keys(keys) -> np.ndarray:

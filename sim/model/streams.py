@@ -50,10 +50,72 @@ def strategy_generator(seed: int, name: str) -> np.random.Generator:
 
 
 def replication_keys(seed: int, replications: range | int) -> np.ndarray:
-    """uint64 kernel keys for the given replication indices (``range(n)`` when given an int)."""
+    """uint64 kernel keys for the given replication indices (``range(n)`` when given an int).
+
+    Key ``r`` is ``SeedSequence(seed, spawn_key=(REPLICATIONS, r)).generate_state(1, uint64)``.
+    The same words are computed for all indices at once (numpy's SeedSequence algorithm on
+    uint32 arrays), so a million keys cost milliseconds rather than seconds;
+    ``tests/test_kernel_paths.py`` checks them against SeedSequence itself."""
     indices = range(replications) if isinstance(replications, int) else replications
-    keys = [
+    wanted = np.asarray(indices)
+    seed = int(seed)
+    if wanted.size == 0:
+        return np.zeros(0, dtype=KEY)
+    if seed >= 0 and wanted.dtype.kind in "iu" and wanted.min() >= 0 and wanted.max() < 2**32:
+        return _spawned_words(seed, wanted.astype(np.uint32))
+    keys = [  # indices beyond one 32-bit word (or a seed SeedSequence refuses): one at a time
         np.random.SeedSequence(seed, spawn_key=(REPLICATIONS, r)).generate_state(1, np.uint64)[0]
-        for r in indices
+        for r in (int(r) for r in wanted.ravel())
     ]
     return np.asarray(keys, dtype=KEY)
+
+
+# numpy.random.SeedSequence's hash constants (numpy/random/bit_generator.pyx)
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = np.uint32(0xCA01F9DD), np.uint32(0x4973F715)
+_POOL = 4
+_MASK = 0xFFFFFFFF
+
+
+def _spawned_words(seed: int, indices: np.ndarray) -> np.ndarray:
+    """``generate_state(1, uint64)`` of ``SeedSequence(seed, spawn_key=(REPLICATIONS, r))``
+    for every ``r`` in ``indices`` (uint32 array): the pool is mixed on arrays, one lane per
+    replication (the hash constants do not depend on the data, so they are shared)."""
+    words = []
+    while seed > 0 or not words:
+        words.append(seed & _MASK)
+        seed >>= 32
+    words += [0] * (_POOL - len(words))  # a spawned sequence pads its entropy to the pool
+    lanes = indices.size
+    entropy = [np.full(lanes, word, np.uint32) for word in words]
+    entropy += [np.full(lanes, REPLICATIONS, np.uint32), indices.astype(np.uint32)]
+    hash_const = _INIT_A
+
+    def hashmix(value):
+        nonlocal hash_const
+        value = value ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_A) & _MASK
+        value = value * np.uint32(hash_const)
+        return value ^ (value >> np.uint32(16))
+
+    def mix(x, y):
+        result = _MIX_L * x - _MIX_R * y
+        return result ^ (result >> np.uint32(16))
+
+    pool = [hashmix(entropy[i]) for i in range(_POOL)]
+    for i_src in range(_POOL):
+        for i_dst in range(_POOL):
+            if i_src != i_dst:
+                pool[i_dst] = mix(pool[i_dst], hashmix(pool[i_src]))
+    for i_src in range(_POOL, len(entropy)):
+        for i_dst in range(_POOL):
+            pool[i_dst] = mix(pool[i_dst], hashmix(entropy[i_src]))
+    hash_const = _INIT_B
+    out = []
+    for i in range(2):  # two uint32 words, little-endian, make the uint64 key
+        value = pool[i] ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_B) & _MASK
+        value = value * np.uint32(hash_const)
+        out.append((value ^ (value >> np.uint32(16))).astype(KEY))
+    return out[0] | (out[1] << KEY(32))

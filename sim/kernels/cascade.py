@@ -1,0 +1,164 @@
+"""The textbook independent-cascade path: the ``cascade`` rule when its settings reduce to the
+Kempe–Kleinberg–Tardos model, run as a frontier sweep with nothing else in the loop.
+
+This module imports only numpy and numba. The caller (:mod:`sim.model.engine`) takes this path
+only when every agent posts and sees every post for certain (activity and attention 1), an
+adopter posts for one day (``active_steps = 1``), ties neither decay nor grow and there is no
+external influence. Under those settings :func:`sim.kernels.diffusion.advance` does exactly what
+:func:`run_one` does, in the same order and with the same counter-based draws
+(``uniform(stream_base(key, STREAM_CASCADE, 0), e)`` for the one chance of edge ``e``), so every
+number and every agent's final state are identical; ``tests/test_kernel_paths.py`` checks it
+draw for draw. What it saves is the general kernel's per-edge tests (attention, tie updates,
+the rule switch), the post buffer, and the per-day work of the other rules: the day's counts
+stay in registers and are written once.
+
+Order of one day ``t`` (as in :mod:`sim.kernels.diffusion`): the seeds scheduled on day ``t``
+adopt and post (weight ``sponsored_weight``); then the adopters of day ``t - 1`` that are not
+seeds post (weight 1); every post reaches every follower, marks it aware (attributed to the
+poster's origin; on the day a follower is first seen the lowest seed index wins) and, on the
+poster's first post, converts it with probability ``tie * expertise * interest * weight``.
+"""
+
+import numpy as np
+from numba import njit
+
+from sim.kernels.counter_rng import STREAM_CASCADE, stream_base, uniform
+from sim.kernels.diffusion import (
+    ADOPTED,
+    AWARE,
+    EDGES_TOUCHED,
+    EXPOSURES,
+    N_ADOPTED,
+    N_TOUCHED,
+    NEW_ADOPTERS,
+    NEW_AWARE,
+    NEW_SEED_ADOPTERS,
+    NOT_SEEN_TODAY,
+    POSTS,
+    SEED_CURSOR,
+    SEEN_TODAY,
+)
+
+
+@njit(cache=True)
+def run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
+    """One whole replication on the textbook IC path (arguments as for
+    :func:`sim.kernels.batch.run_batch`, with ``stats`` the replication's (steps, N_STEP_STATS)
+    block, zeroed). Leaves ``state`` as the general kernel would; reset it before reuse."""
+    base = stream_base(key, STREAM_CASCADE, 0)
+    indptr, indices, tie0 = graph.indptr, graph.indices, graph.tie0
+    record, flags, has_posted = state.agent, state.flags, state.has_posted
+    order, touched, adopted_before = state.adoption_order, state.touched_list, state.adopted_before
+    is_seed, expertise, community = agents.is_seed, agents.expertise, agents.community
+    seed_nodes, seed_steps, seed_origin = schedule.nodes, schedule.steps, schedule.origin
+    n_scheduled = seed_nodes.size
+    sponsored = np.float32(params.sponsored_weight)
+    organic = np.float32(1.0)
+    no_origin = by_origin.size - 1
+    n_adopted = 0
+    n_touched = 0
+    cursor = 0
+    for t in range(params.steps):
+        adopted_before[t] = n_adopted
+        aware_before = n_touched
+        new_aware = 0
+        new_seed_adopters = 0
+        edges = 0
+        # 1. post: the day's seeds adopt (all of them before any exposure), then post below
+        first_seed_post = cursor
+        while cursor < n_scheduled and seed_steps[cursor] == t:
+            i = seed_nodes[cursor]
+            if record[i].adopt_time < 0:
+                record[i].origin = seed_origin[cursor]
+                if record[i].first_seen < 0:
+                    record[i].first_seen = t
+                    flags[i] |= AWARE | SEEN_TODAY
+                    touched[n_touched] = i
+                    n_touched += 1
+                    new_aware += 1
+                record[i].adopt_time = t
+                flags[i] |= ADOPTED
+                order[n_adopted] = i
+                n_adopted += 1
+                new_seed_adopters += 1  # every scheduled agent is a seed
+            cursor += 1
+        posts = cursor - first_seed_post
+        organic_lo = adopted_before[t - 1] if t > 0 else 0
+        organic_hi = adopted_before[t]
+        # 2. expose: seed posts in schedule order, then yesterday's organic adopters in order
+        for p in range(first_seed_post, cursor + organic_hi - organic_lo):
+            if p < cursor:
+                i = seed_nodes[p]
+                weight = sponsored
+            else:
+                i = order[organic_lo + p - cursor]
+                if is_seed[i]:
+                    continue
+                weight = organic
+                posts += 1
+            first_post = not has_posted[i]
+            has_posted[i] = True
+            source_origin = record[i].origin
+            source_expertise = expertise[i]
+            start, stop = indptr[i], indptr[i + 1]
+            edges += stop - start
+            for e in range(start, stop):
+                j = indices[e]
+                f = flags[j]
+                if f & SEEN_TODAY:
+                    if f & ADOPTED:
+                        if not is_seed[j]:
+                            record[j].origin = _earlier(record[j].origin, source_origin)
+                        continue
+                    record[j].origin = _earlier(record[j].origin, source_origin)
+                elif f & ADOPTED:
+                    continue
+                elif not f & AWARE:
+                    record[j].first_seen = t
+                    record[j].origin = source_origin
+                    flags[j] = f | AWARE | SEEN_TODAY
+                    touched[n_touched] = j
+                    n_touched += 1
+                    new_aware += 1
+                if not first_post:
+                    continue
+                u = uniform(base, e)
+                bound = tie0[e] * source_expertise * weight
+                if u < bound and u < bound * record[j].interest:
+                    record[j].adopt_time = t
+                    flags[j] |= ADOPTED
+                    order[n_adopted] = j
+                    n_adopted += 1
+                    if is_seed[j]:
+                        new_seed_adopters += 1
+        # 4. record
+        adopted_before[t + 1] = n_adopted
+        row = stats[t]
+        row[POSTS] += posts
+        row[EDGES_TOUCHED] += edges
+        row[EXPOSURES] += edges  # full attention: every edge of a post is an exposure
+        row[NEW_AWARE] += new_aware
+        row[NEW_SEED_ADOPTERS] += new_seed_adopters
+        row[NEW_ADOPTERS] += n_adopted - adopted_before[t]
+        for k in range(adopted_before[t], n_adopted):
+            j = order[k]
+            origin = record[j].origin
+            by_origin[origin if origin >= 0 else no_origin] += 1
+            by_community[community[j]] += 1
+        for k in range(aware_before, n_touched):
+            flags[touched[k]] &= NOT_SEEN_TODAY
+        if cursor >= n_scheduled and n_adopted == adopted_before[t]:
+            break  # quiet: no seed post left and nobody to post tomorrow
+    state.counters[N_ADOPTED] = n_adopted
+    state.counters[SEED_CURSOR] = cursor
+    state.counters[N_TOUCHED] = n_touched
+
+
+@njit(cache=True, inline="always")
+def _earlier(a, b):
+    """The lower seed index of two origins, where -1 (no seed) ranks last."""
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    return min(a, b)

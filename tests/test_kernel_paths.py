@@ -1,0 +1,212 @@
+"""The kernel's fast paths give the general kernel's numbers, draw for draw.
+
+The textbook independent-cascade path (:mod:`sim.kernels.cascade`) must draw the same
+counter-based numbers as :func:`sim.kernels.diffusion.advance` and leave the same state: the
+same per-day statistics, attributions and community counts for every replication, and the same
+final state of every agent. Each case runs the same Simulation inputs twice, once forced onto
+the general kernel, and compares everything; the threaded driver is compared too.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.model import AgentArrays, Params, SeedSchedule, Simulation, replication_keys, streams
+from sim.network import Network
+from sim.network.generators import erdos_renyi, follower_graph
+from sim.runner.prepare import prepare
+
+SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+TEXTBOOK = Params(rule="cascade", active_steps=1)
+STATE_FIELDS = ("agent", "flags", "has_posted", "counters", "adopted_before")
+
+
+def random_agents(n: int, seed: int, *, unit: bool = False) -> AgentArrays:
+    """Agents with certain posting and attention (the textbook path's condition) and, unless
+    ``unit``, random expertise and interest on two topics."""
+    rng = np.random.default_rng(seed)
+    shape = (n, 2)
+    return AgentArrays(
+        ("a", "b"),
+        np.ones(shape) if unit else rng.random(shape),
+        np.ones(shape) if unit else rng.random(shape),
+        rng.uniform(0, 0.5, n),
+        np.ones(n, dtype=np.int32),
+        np.ones(n),
+        np.ones(n),
+    )
+
+
+def run_both(simulation: Simulation, keys: np.ndarray):
+    """(general, textbook) runs of the same simulation; the state after each is copied."""
+    assert simulation._textbook, "the case should qualify for the textbook path"
+    out = []
+    for textbook in (False, True):
+        simulation._textbook = textbook
+        raw = simulation.run(keys)
+        state = {name: getattr(simulation.state, name).copy() for name in STATE_FIELDS}
+        n_adopted, n_touched = state["counters"][0], state["counters"][2]
+        state["adoption_order"] = simulation.state.adoption_order[:n_adopted].copy()
+        state["touched_list"] = simulation.state.touched_list[:n_touched].copy()
+        out.append((raw, state))
+    simulation._textbook = True
+    return out
+
+
+def assert_identical(simulation: Simulation, keys: np.ndarray) -> np.ndarray:
+    (general, general_state), (fast, fast_state) = run_both(simulation, keys)
+    np.testing.assert_array_equal(fast.step_stats, general.step_stats)
+    np.testing.assert_array_equal(fast.by_origin, general.by_origin)
+    np.testing.assert_array_equal(fast.by_community, general.by_community)
+    for name, values in general_state.items():
+        np.testing.assert_array_equal(fast_state[name], values, err_msg=name)
+    threaded = simulation.run(np.concatenate([keys] * 3), threads=2)
+    for name in ("step_stats", "by_origin", "by_community"):
+        np.testing.assert_array_equal(
+            getattr(threaded, name), np.concatenate([getattr(general, name)] * 3), err_msg=name
+        )
+    return general.final_adopters()
+
+
+def hand_built() -> dict[str, tuple]:
+    """(network, agents, schedule, sponsored_weight, steps) of small cases with every corner:
+    seeds that follow each other, repeated posts, seeds reached before their post day, several
+    cascades arriving on the same day (the attribution tie-break), partial trust."""
+    rng = np.random.default_rng(4)
+    # 0 -> 1 -> 2 -> 3, 0 -> 4, 4 -> 2, 5 -> 2 (5 posts later), 3 -> 0: a cycle back to a seed
+    line = Network.from_edges(
+        [0, 1, 2, 0, 4, 5, 3, 2], [1, 2, 3, 4, 2, 2, 0, 5], 6, ties=np.full(8, 1.0)
+    )
+    line_schedule = SeedSchedule(
+        np.array([0, 5], np.int32),
+        np.array([0, 5, 0], np.int32),
+        np.array([0, 2, 3], np.int32),
+        np.array([0, 1, 0], np.int32),
+    )
+    er = erdos_renyi(400, 4.0, rng=rng)
+    er = Network(er.indptr, er.indices, rng.uniform(0.05, 0.6, er.n_edges).astype(np.float32))
+    dense = erdos_renyi(300, 12.0, rng=rng)  # floods: many same-day arrivals
+    dense = Network(dense.indptr, dense.indices, np.full(dense.n_edges, 0.9, np.float32))
+    followers = follower_graph(2000, mean_following=6, n_communities=4, rng=rng)
+    hubs = np.argsort(followers.followers)[-6:]
+    # a seed set that includes followers of another seed, posting three times
+    chained = np.unique(
+        np.concatenate([hubs[:3], followers.indices[followers.indptr[hubs[0]] :][:3]])
+    )
+    return {
+        "line": (line, random_agents(6, 1, unit=True), line_schedule, 1.0, 12),
+        "erdos-renyi": (er, random_agents(400, 2), SeedSchedule.build([3, 7, 11]), 0.7, 30),
+        "flood": (
+            dense,
+            random_agents(300, 3, unit=True),
+            SeedSchedule.build([0, 1, 2, 3]),
+            1.0,
+            20,
+        ),
+        "followers-repeated": (
+            followers,
+            random_agents(2000, 4),
+            SeedSchedule.build(chained, start=1, posts=3, every=2),
+            0.8,
+            25,
+        ),
+        "followers-unit": (
+            Network(
+                followers.indptr,
+                followers.indices,
+                np.full(followers.n_edges, 0.3, np.float32),
+                followers.community,
+            ),
+            random_agents(2000, 5, unit=True),
+            SeedSchedule.build(hubs),
+            1.0,
+            40,
+        ),
+    }
+
+
+CASES = hand_built()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_textbook_path_equals_general_kernel_on_hand_built_graphs(name):
+    network, agents, schedule, weight, steps = CASES[name]
+    simulation = Simulation(
+        network, agents, TEXTBOOK, schedule, steps, topic=agents.topics[-1], sponsored_weight=weight
+    )
+    finals = assert_identical(simulation, replication_keys(5, 40))
+    assert finals.max() > schedule.seeds.size  # something spread: the comparison is not empty
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda path: path.stem)
+def test_textbook_path_equals_general_kernel_on_shipped_scenarios(path):
+    """Each shipped scenario's network, population (with certain posting and attention) and
+    every strategy's plan, under textbook IC; few replications."""
+    setup = prepare(path, replications=4)
+    for plan in setup.plans():
+        agents = plan.agents
+        agents = AgentArrays(
+            agents.topics,
+            agents.expertise,
+            agents.interest,
+            agents.threshold,
+            agents.min_sources,
+            np.ones(agents.n_agents),
+            np.ones(agents.n_agents),
+        )
+        simulation = Simulation(
+            plan.network,
+            agents,
+            TEXTBOOK,
+            plan.schedule,
+            setup.steps,
+            topic=setup.topic,
+            sponsored_weight=plan.sponsored_weight,
+        )
+        assert_identical(simulation, replication_keys(setup.seed, 4))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"rule": "threshold"},
+        {"active_steps": 2},
+        {"tie_half_life": 5.0},
+        {"reinforcement": 0.1},
+        {"external_p": 0.01},
+    ],
+)
+def test_other_settings_take_the_general_kernel(changes):
+    network, agents, schedule, _weight, steps = CASES["erdos-renyi"]
+    params = Params(**{"rule": "cascade", "active_steps": 1, **changes})
+    assert not Simulation(network, agents, params, schedule, steps)._textbook
+    half = agents.activity.copy()
+    half[0] = 0.5
+    partial = AgentArrays(
+        agents.topics,
+        agents.expertise,
+        agents.interest,
+        agents.threshold,
+        agents.min_sources,
+        half,
+        agents.attention,
+    )
+    assert not Simulation(network, partial, TEXTBOOK, schedule, steps)._textbook
+
+
+def test_replication_keys_are_the_seed_sequence_words():
+    """The vectorised keys equal numpy's SeedSequence(seed, spawn_key=(3, r)) word for word."""
+    for seed in (0, 1, 7, 2**32 - 1, 2**32, 2**63 + 5, 2**130 + 17):
+        indices = [*range(50), 2**32 - 1, 2**32, 2**40 + 3]
+        expected = [
+            np.random.SeedSequence(seed, spawn_key=(streams.REPLICATIONS, r)).generate_state(
+                1, np.uint64
+            )[0]
+            for r in indices
+        ]
+        np.testing.assert_array_equal(streams.replication_keys(seed, indices), expected)
+    assert streams.replication_keys(3, 0).shape == (0,)
+    np.testing.assert_array_equal(
+        streams.replication_keys(3, range(10, 20)), streams.replication_keys(3, 20)[10:]
+    )
