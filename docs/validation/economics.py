@@ -287,7 +287,7 @@ computes the prices, hires with the engine's rule and hands the accounts to the 
 engagement and the sponsored weight, and spend is the script's. Pricing each tier at its median
 follower count^β (`TierPrices`) was not used: it charges one price across a tier whose accounts
 span a factor of ten in followers. A `prices: {{power_law: {{exponent, anchor_followers,
-anchor_price}}}}` model in `sim/pricing.py` would make this a scenario option. Moving the
+anchor_price}}}}` model in `sim/campaign/pricing.py` would make this a scenario option. Moving the
 anchor multiplies every price at a given β by one factor: it changes how many accounts the
 budget buys, not the price ratios between tiers.
 
