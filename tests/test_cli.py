@@ -263,3 +263,33 @@ def test_ctrl_c_ends_with_one_line_and_leaves_the_previous_output(tmp_path):
     assert err.strip().splitlines()[-1].startswith("interrupted: ")
     assert "Traceback" not in err
     assert json.loads((out / "summary.json").read_text()) == {"previous": True}
+
+
+def test_report_and_figures(tmp_path, capsys):
+    path = tmp_path / "budgeted.yaml"
+    path.write_text(CAMPAIGN)
+    out = tmp_path / "out"
+    assert main(["compare", str(path), "--out", str(out), "--bootstrap", "50", "--report"]) == 0
+    for name in ("adoption_curves.png", "outcomes.png", "cost_per_adopter.png", "report.html"):
+        assert (out / name).stat().st_size > 1000, name
+    page = (out / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 3
+    assert "budget" in page and "3,000 USD" in page and "flop" in page
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["verdict"] in page
+    # no campaign: nothing is priced, so no cost column and no cost figure
+    capsys.readouterr()
+    free = tmp_path / "free"
+    assert (
+        main(["compare", str(scenario_file(tmp_path)), "--out", str(free), "--bootstrap", "20"])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "cost/adopter" not in text and "spend" not in text
+    assert (free / "outcomes.png").exists() and not (free / "cost_per_adopter.png").exists()
+
+
+def scenario_file(folder: Path) -> Path:
+    path = folder / "tiny-free.yaml"
+    path.write_text(SCENARIO)
+    return path

@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", "-o", help="output folder (default: outputs.directory, or results/<scenario name>)"
     )
     compare.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    compare.add_argument(
+        "--report", action="store_true", help="also write report.html: table, figures, assumptions"
+    )
     _force(compare)
     compare.add_argument(
         "--price-scale",
@@ -164,7 +167,7 @@ def _compare(args: argparse.Namespace) -> int:
     bar.close()
     out = Path(args.out) if args.out else _default_out(scenario)
     plots = scenario.outputs.plots and not args.no_plots
-    save_comparison(comparison, out, scenario, plots=plots, force=args.force)
+    save_comparison(comparison, out, scenario, plots=plots, report=args.report, force=args.force)
     if args.json:
         print((out / "summary.json").read_text())
         return 0

@@ -46,13 +46,47 @@ def plot_adoption_curves(steps: pd.DataFrame, path: str | Path, confidence: floa
     return _save(fig, path)
 
 
+def plot_outcomes(
+    replications: pd.DataFrame,
+    path: str | Path,
+    *,
+    flop_line: float | None = None,
+) -> Path:
+    """Every replication's organic adopters, one row per strategy: the spread a single
+    campaign may land anywhere in, with the 10th, 50th and 90th percentiles marked and, when
+    given, the flop line.
+
+    ``replications``: the ``replications`` table (``strategy``, ``organic_adopters``).
+    """
+    groups = list(replications.groupby("strategy", observed=True, sort=False))
+    fig, ax = plt.subplots(figsize=(8, 0.7 * len(groups) + 1.8), dpi=120)
+    for row, (_, group) in enumerate(groups):
+        values = group["organic_adopters"].to_numpy(dtype=np.float64)
+        # points spread vertically by a fixed low-discrepancy sequence (layout, not data)
+        y = row + ((np.arange(values.size) * 0.6180339887) % 1.0 - 0.5) * 0.36
+        ax.scatter(values, y, s=10, alpha=0.45, color=f"C{row % 10}", linewidths=0)
+        p10, p50, p90 = np.percentile(values, [10, 50, 90])
+        ax.plot([p10, p90], [row, row], color="black", linewidth=1.5)
+        ax.plot([p50], [row], marker="|", markersize=16, color="black")
+    if flop_line is not None and flop_line > 0:
+        ax.axvline(flop_line, color="tab:red", linestyle="--", linewidth=1)
+        ax.text(flop_line, -0.6, " flop line", color="tab:red", va="bottom", fontsize="small")
+    ax.set_yticks(range(len(groups)), [str(name) for name, _ in groups])
+    ax.set_ylim(len(groups) - 0.4, -0.8)
+    ax.set_xlabel("organic adopters in one replication (bar: 10th-90th percentile, tick: median)")
+    ax.set_title("What one campaign may get: every replication, by strategy")
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
 def plot_cost_per_adopter(
     table: pd.DataFrame, path: str | Path, *, currency: str = "", confidence: float = 0.95
 ) -> Path:
-    """Cost per adopter by strategy, with bootstrap intervals; the cheapest is highlighted.
+    """Cost per adopter by strategy, with bootstrap intervals; the cheapest is highlighted,
+    and each bar says what was spent and how many adopted (lower is better).
 
-    ``table``: the comparison table (``strategy``, ``cost_per_adopter`` and its ``_low`` and
-    ``_high`` bounds).
+    ``table``: the comparison table (``strategy``, ``spend``, ``adopters_mean``,
+    ``cost_per_adopter`` and its ``_low`` and ``_high`` bounds).
     """
     finite = np.isfinite(table["cost_per_adopter"].to_numpy())
     order = np.argsort(np.where(finite, table["cost_per_adopter"], np.inf))
@@ -72,14 +106,19 @@ def plot_cost_per_adopter(
     )
     ok = np.isfinite(cost)
     ax.errorbar(cost[ok], y[ok], xerr=errors[:, ok], fmt="none", ecolor="black", capsize=4)
+    spend = shown["spend"].to_numpy(dtype=np.float64)
+    adopters = shown["adopters_mean"].to_numpy(dtype=np.float64)
     for k in range(len(shown)):
         text = f"{cost[k]:,.2f}" if np.isfinite(cost[k]) else "no adopters"
+        money = f"{spend[k]:,.0f} {currency}".strip()
+        text += f"   ({money} / {adopters[k]:,.0f} adopters)"
         right = high[k] if np.isfinite(high[k]) else (cost[k] if np.isfinite(cost[k]) else 0.0)
-        ax.text(right, y[k], f"  {text}", va="center")
+        ax.text(right, y[k], f"  {text}", va="center", fontsize="small")
     ax.set_yticks(y, [str(name) for name in shown["strategy"]])
     ax.invert_yaxis()
-    ax.set_xlabel(f"cost per adopter ({currency})".replace(" ()", ""))
-    ax.set_title(f"Cost per adopter, {confidence:.0%} bootstrap interval")
+    ax.set_xlim(0, cap * 1.9 if np.isfinite(cap) else None)
+    ax.set_xlabel(f"cost per adopter ({currency}), lower is better".replace(" ()", ""))
+    ax.set_title(f"Cost per adopter, {confidence:.0%} bootstrap interval (cheapest in green)")
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
 

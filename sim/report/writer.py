@@ -35,6 +35,7 @@ TABLES = ("steps", "replications", "attribution", "communities", "strategies")
 OUTPUT_FILES = frozenset(
     [f"{name}.{ext}" for name in (*TABLES, "comparison") for ext in ("parquet", "csv")]
     + ["summary.json", "scenario.yaml", "adoption_curves.png", "cost_per_adopter.png"]
+    + ["outcomes.png", "report.html"]
     + ["price_sweep.csv"]
 )
 """Every file name the writer puts in an output folder: a folder holding anything else is not
@@ -61,10 +62,12 @@ def save_comparison(
     scenario: Scenario | None = None,
     *,
     plots: bool = True,
+    report: bool = False,
     force: bool = False,
 ) -> Path:
     """Write a comparison's tables, ``comparison.csv``, ``summary.json``, the resolved scenario
-    and, with ``plots``, the two PNG plots into ``directory`` (replaced whole)."""
+    and, with ``plots``, the PNG figures into ``directory`` (replaced whole); with ``report``
+    also ``report.html``, one file holding the table, the figures and the assumptions."""
     with staged(directory, force=force) as out:
         _write_tables(comparison.results, out)
         comparison.table.to_csv(out / "comparison.csv", index=False)
@@ -80,20 +83,45 @@ def save_comparison(
         write_json(out / "summary.json", summary)
         if scenario is not None:
             (out / "scenario.yaml").write_text(scenario_to_yaml(scenario))
-        if plots:
-            from sim.report.plots import plot_adoption_curves, plot_cost_per_adopter
+        if plots or report:
+            draw_comparison(comparison, out)
+        if report:
+            from sim.report.html import write_report
 
-            currency = comparison.results.meta.get("currency") or ""
-            plot_adoption_curves(
-                comparison.results.steps, out / "adoption_curves.png", comparison.confidence
-            )
+            write_report(comparison, out, scenario)
+    return Path(directory)
+
+
+def draw_comparison(comparison: Comparison, out: Path) -> list[Path]:
+    """The comparison's figures: adoption curves, every replication's outcome and, when the
+    strategies were priced, cost per adopter."""
+    from sim.report.plots import plot_adoption_curves, plot_cost_per_adopter, plot_outcomes
+
+    results = comparison.results
+    drawn = [
+        plot_adoption_curves(results.steps, out / "adoption_curves.png", comparison.confidence),
+        plot_outcomes(results.replications, out / "outcomes.png", flop_line=flop_line(comparison)),
+    ]
+    if comparison.table["cost_per_adopter"].notna().any():
+        drawn.append(
             plot_cost_per_adopter(
                 comparison.table,
                 out / "cost_per_adopter.png",
-                currency=currency,
+                currency=results.meta.get("currency") or "",
                 confidence=comparison.confidence,
             )
-    return Path(directory)
+        )
+    return drawn
+
+
+def flop_line(comparison: Comparison) -> float | None:
+    """Adopters under which a replication counts as a flop (None when there is no best)."""
+    best = comparison.best
+    if best is None:
+        return None
+    reps = comparison.results.replications
+    best_values = reps.loc[reps["strategy"] == best, "organic_adopters"]
+    return comparison.flop_share * float(best_values.median())
 
 
 def save_table(table: pd.DataFrame, directory: str | Path, name: str) -> Path:
