@@ -293,3 +293,14 @@ def scenario_file(folder: Path) -> Path:
     path = folder / "tiny-free.yaml"
     path.write_text(SCENARIO)
     return path
+
+
+def test_a_run_talks_on_stderr_unless_quiet(scenario):
+    command = [sys.executable, "-m", "sim", "run", str(scenario), "-r", "3"]
+    talk = subprocess.run(command, capture_output=True, text=True, check=True)
+    lines = talk.stderr.strip().splitlines()
+    assert lines[0].startswith("tiny: 2,000-agent erdos_renyi network, 1 strategy x 3")
+    assert any("3 of 3 replications done" in line for line in lines)
+    quiet = subprocess.run([*command, "--quiet"], capture_output=True, text=True, check=True)
+    assert quiet.stderr == ""
+    assert quiet.stdout == talk.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--seed", "-s", type=_non_negative, help="override the root seed")
     command.add_argument("--json", action="store_true", help="print results as JSON")
     command.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress lines on stderr (errors still)"
+    )
+    command.add_argument(
         "--threads", "-t", type=_positive, help="threads for replications (default: all cores)"
     )
     _memory(command)
@@ -136,7 +140,7 @@ def _memory(command: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------------------ commands
 def _run(args: argparse.Namespace) -> int:
     scenario = _load(args)
-    bar = _progress(scenario, enabled=not args.json)
+    bar = _progress(scenario, enabled=not (args.json or args.quiet))
     results = api.run(
         scenario, progress=bar.update, threads=args.threads, max_memory=args.max_memory
     )
@@ -160,7 +164,7 @@ def _compare(args: argparse.Namespace) -> int:
     scenario = _load(args)
     if args.price_scale:
         return _price_sweep(args, scenario)
-    bar = _progress(scenario, enabled=not args.json)
+    bar = _progress(scenario, enabled=not (args.json or args.quiet))
     comparison = api.compare(
         scenario, progress=bar.update, bootstrap=args.bootstrap, threads=args.threads
     )
@@ -192,7 +196,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _price_sweep(args: argparse.Namespace, scenario: Scenario) -> int:
-    bar = _progress(scenario, enabled=not args.json, rounds=len(args.price_scale))
+    bar = _progress(scenario, enabled=not (args.json or args.quiet), rounds=len(args.price_scale))
     table = api.price_sweep(
         scenario,
         args.price_scale,
@@ -297,12 +301,63 @@ def _default_out(scenario: Scenario) -> Path:
     return Path("results") / safe_name(scenario.name)
 
 
-def _progress(scenario: Scenario, enabled: bool, rounds: int = 1):
-    from tqdm import tqdm
+class _Progress:
+    """What a long command says while it works, on stderr: a line before any work, then a bar
+    on a terminal, or one line per finished strategy when stderr is a file or a pipe (CI logs,
+    nohup). ``--quiet`` and ``--json`` silence it."""
 
-    total = scenario.replications * len(scenario.strategies) * rounds
-    return tqdm(
-        total=total, unit="rep", disable=not enabled or not sys.stderr.isatty(), file=sys.stderr
+    def __init__(self, scenario: Scenario, enabled: bool, rounds: int = 1) -> None:
+        self.enabled = enabled
+        self.per_strategy = scenario.replications
+        self.total = scenario.replications * len(scenario.strategies) * rounds
+        self.done = 0
+        self.started = time.perf_counter()
+        self.bar = None
+        if not enabled:
+            return
+        print(_announce(scenario, rounds), file=sys.stderr, flush=True)
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.total, unit="rep", file=sys.stderr)
+
+    def update(self, count: int) -> None:
+        if not self.enabled:
+            return
+        before, self.done = self.done, self.done + count
+        if self.bar is not None:
+            self.bar.update(count)
+        elif self.done // self.per_strategy > before // self.per_strategy:
+            seconds = time.perf_counter() - self.started
+            print(
+                f"  {self.done:,} of {self.total:,} replications done ({seconds:,.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress(scenario: Scenario, enabled: bool, rounds: int = 1) -> _Progress:
+    return _Progress(scenario, enabled, rounds)
+
+
+def _announce(scenario: Scenario, rounds: int) -> str:
+    """The line printed before any work: what is about to run."""
+    network = scenario.network
+    size = (
+        f"{network.n:,}-agent {network.generator}"
+        if hasattr(network, "n")
+        else str(network.file.name)
+    )
+    times = f" x {rounds} price scales" if rounds > 1 else ""
+    count = len(scenario.strategies)
+    return (
+        f"{scenario.name}: {size} network, {count} strateg{'y' if count == 1 else 'ies'} x "
+        f"{scenario.replications:,} replications{times}, {scenario.steps} days, seed "
+        f"{scenario.seed}"
     )
 
 
