@@ -281,3 +281,25 @@ def test_generator_and_population_file_errors_say_where_in_the_scenario(tmp_path
     err = capsys.readouterr().err
     assert f"{path}, line 3: population: " in err
     assert "agents.csv, line 3: threshold: expected a finite number, got 'lots'" in err
+
+
+def test_an_empty_tier_says_its_bounds_and_which_way_to_move(tmp_path, capsys):
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        "name: small\n"
+        "network: {generator: erdos_renyi, n: 2000, mean_degree: 5}\n"
+        "campaign: {budget: 20000}\n"
+        "strategies: [{name: celeb, select: tier, tier: mega, k: 1}]\n"
+    )
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "no accounts in tier mega" in err
+    assert "mega means at least 200 followers in a network of 2,000 agents" in err
+    assert "raise campaign.tiers.reference_population" in err
+    # following the advice makes the tier reachable
+    path.write_text(
+        path.read_text().replace(
+            "budget: 20000}", "budget: 20000, tiers: {reference_population: 1000000000}}"
+        )
+    )
+    assert main(["validate", str(path)]) == 0

@@ -62,10 +62,15 @@ def make_plan(
     if strategy.select == "brand":
         return _brand_plan(strategy, network, agents, campaign, topic, rng, weight)
     n = network.n_nodes
-    tiers = (
-        account_tiers(network.followers, n, campaign.tiers) if campaign else _default_tiers(network)
-    )
-    order = candidate_order(strategy, network, agents, topic, tiers, rng)
+    tier_spec = campaign.tiers if campaign else Tiers()
+    tiers = account_tiers(network.followers, n, tier_spec)
+    try:
+        order = candidate_order(strategy, network, agents, topic, tiers, rng)
+    except StrategyError as error:
+        if strategy.tier is None or "no accounts" not in str(error):
+            raise
+        hint = _empty_tier_hint(strategy.tier, network, tier_spec)
+        raise StrategyError(f"{error}: {hint}") from None
     if campaign is None:
         if strategy.k is None and strategy.select != "explicit":
             raise StrategyError(
@@ -197,5 +202,21 @@ def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan
     return Plan(strategy, grown, agents, schedule, float(campaign.budget), by_tier, weight)
 
 
-def _default_tiers(network: Network) -> np.ndarray:
-    return account_tiers(network.followers, network.n_nodes, Tiers())
+def _empty_tier_hint(tier: str, network: Network, spec: Tiers) -> str:
+    """Why a tier is empty here, with the numbers: its bounds at this network's size and the
+    largest account, and which way to move ``reference_population``."""
+    index = TIER_NAMES.index(tier)
+    scale = network.n_nodes / spec.reference_population
+    bounds = [0.0, *(b * scale for b in spec.boundaries), np.inf]
+    low, high = bounds[index], bounds[index + 1]
+    most = int(network.followers.max()) if network.n_nodes else 0
+    span = f"at least {low:,.0f}" if high == np.inf else f"{low:,.0f} to under {high:,.0f}"
+    if most < low:
+        move = "raise campaign.tiers.reference_population (or lower the boundaries)"
+    else:
+        move = "lower campaign.tiers.reference_population (or raise the boundaries)"
+    return (
+        f"{tier} means {span} followers in a network of {network.n_nodes:,} agents "
+        f"(boundaries {list(spec.boundaries)} on a platform of {spec.reference_population:,.0f}"
+        f" accounts, scaled), and the most-followed account has {most:,}; {move}"
+    )
