@@ -303,3 +303,19 @@ def test_an_empty_tier_says_its_bounds_and_which_way_to_move(tmp_path, capsys):
         )
     )
     assert main(["validate", str(path)]) == 0
+
+
+def test_explicit_ids_cut_by_the_budget_are_announced(tmp_path, capsys):
+    path = tmp_path / "ids.yaml"
+    path.write_text(
+        "name: ids\n"
+        "network: {generator: erdos_renyi, n: 2000, mean_degree: 5}\n"
+        "campaign: {budget: 1200}\n"
+        "strategies: [{name: mine, select: explicit, ids: [1, 2, 3, 4, 5]}]\n"
+        "steps: 5\nreplications: 2\n"
+    )
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "note: strategy 'mine': the budget of 1,200 USD buys 2 of the 5 listed ids" in out
+    assert main(["compare", str(path), "--out", str(tmp_path / "o"), "--no-plots"]) == 0
+    assert "buys 2 of the 5 listed ids" in capsys.readouterr().out

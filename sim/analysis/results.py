@@ -139,6 +139,7 @@ def plan_row(plan: Plan) -> dict:
         "every": strategy.every,
         "sponsored_weight": plan.sponsored_weight,
         "spend": plan.spend,
+        "note": "; ".join(plan.notes),
     }
 
 

@@ -39,6 +39,8 @@ class Plan:
     spend: float
     seeds_by_tier: dict[str, int]
     sponsored_weight: float
+    notes: tuple[str, ...] = ()
+    """What a strategist should know about how the plan differs from what was asked."""
 
     @property
     def n_seeds(self) -> int:
@@ -83,9 +85,17 @@ def make_plan(
             )
         chosen = order[:k]
         spend = 0.0
+        notes = ()
     else:
         cost = price_per_post(network.followers[order], n, campaign) * strategy.posts
         chosen, spend = _within_budget(strategy, order, cost, campaign)
+    notes = ()
+    if strategy.select == "explicit" and chosen.size < order.size:
+        notes = (
+            f"strategy {strategy.name!r}: the budget of {campaign.budget:,.0f} "
+            f"{campaign.currency} buys {chosen.size} of the {order.size} listed ids (in the "
+            f"listed order); the other {order.size - chosen.size} are not hired",
+        )
     schedule = SeedSchedule.build(chosen, strategy.start, strategy.posts, strategy.every)
     if campaign is not None:
         table = engagement_by_tier(campaign)
@@ -95,7 +105,7 @@ def make_plan(
             agents = dataclasses.replace(agents, attention=attention)
     counts = np.bincount(tiers[chosen], minlength=len(TIER_NAMES))
     by_tier = {name: int(count) for name, count in zip(TIER_NAMES, counts, strict=True)}
-    return Plan(strategy, network, agents, schedule, spend, by_tier, weight)
+    return Plan(strategy, network, agents, schedule, spend, by_tier, weight, notes)
 
 
 def candidate_order(

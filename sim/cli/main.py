@@ -184,6 +184,9 @@ def _compare(args: argparse.Namespace) -> int:
         "best's median; cost per adopter: bootstrap interval; vs best = paired difference on "
         "common random numbers."
     )
+    for note in comparison.results.strategies["note"]:
+        if note:
+            print(f"note: {note}")
     if scenario.campaign is not None:
         under = comparison.table[comparison.table["spend"] < 0.9 * scenario.campaign.budget]
         for name, spend in zip(under["strategy"], under["spend"], strict=True):
@@ -240,6 +243,7 @@ def _validate(args: argparse.Namespace) -> int:
             }
             for plan in plans
         ],
+        "notes": [note for plan in plans for note in plan.notes],
         "budget": scenario.campaign.budget if scenario.campaign else None,
         "memory_estimate_bytes": need.total,
     }
@@ -253,6 +257,9 @@ def _validate(args: argparse.Namespace) -> int:
         f"{resources.format_bytes(need.total)} at most"
     )
     print(pd.DataFrame(report["strategies"]).to_string(index=False))
+    for plan in plans:
+        for note in plan.notes:
+            print(f"note: {note}")
     return 0
 
 
