@@ -120,6 +120,11 @@ def test_compare_writes_outputs_and_sweeps_prices(tmp_path, capsys):
     assert (out / "price_sweep.csv").exists()
     with pytest.raises(SystemExit):
         main(["compare", str(path), "--price-scale", "giga=2"])
+    for bad in ("nan", "inf", "micro=-1"):
+        with pytest.raises(SystemExit) as stop:
+            main(["compare", str(path), "--price-scale", bad])
+        assert stop.value.code == 2
+        assert "price scale must be a finite number > 0" in capsys.readouterr().err
 
 
 def test_input_errors_are_one_line_and_bugs_keep_their_traceback(scenario, capsys, monkeypatch):

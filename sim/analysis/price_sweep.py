@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.analysis.comparison import compare_setup
 from sim.campaign.strategies import StrategyError
+from sim.config.gate import validate_part
 from sim.errors import InputError
 from sim.runner.prepare import Setup
 
@@ -36,8 +37,9 @@ def price_sweep_setup(
         raise InputError("campaign: a price sweep needs a campaign with a budget")
     tables = []
     for scale in scales:
-        campaign = setup.campaign.model_copy(update={"price_scale": scale})
-        campaign = type(campaign).model_validate(campaign.model_dump())  # re-checked
+        campaign = validate_part(
+            "campaign", setup.campaign.model_dump() | {"price_scale": scale}
+        )  # re-checked like any campaign: a bad scale is one line
         scaled = dataclasses.replace(setup, campaign=campaign)
         plans, skipped = [], []
         for strategy in scaled.strategies:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -377,8 +378,8 @@ def _price_scale(text: str) -> float | dict[str, float]:
         raise argparse.ArgumentTypeError(
             f"expected a number or TIER=NUMBER, got {text!r}"
         ) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"price scale must be > 0, got {value}")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"price scale must be a finite number > 0, got {text!r}")
     if not tier:
         return value
     if tier not in ("nano", "micro", "macro", "mega"):
