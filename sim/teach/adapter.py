@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mesa
 import solara
+from solara.components.echarts import EchartsWidget
 from mesa.discrete_space import FixedAgent
 from mesa.discrete_space import Network as _MesaNetwork
 
@@ -47,6 +48,29 @@ def cell_of(space: _MesaNetwork, node: int):
 
 
 # ---------------------------------------------------------------------------- Solara
+def echarts_element(on_click=None, attributes: dict | None = None):
+    """An ECharts widget element with an empty option; :func:`set_option` fills it.
+
+    The option (hundreds of nodes and edges) is set on the widget after rendering rather than
+    passed as a prop, so the renderer never walks it: a redraw costs the option's size, not a
+    diff over every node.
+    """
+    return EchartsWidget.element(
+        option={},
+        on_click=on_click,
+        attributes=attributes or {"style": "height: 400px;"},
+        maps={},
+        responsive=False,
+        on_mouseover_enabled=False,
+        on_mouseout_enabled=False,
+    )
+
+
+def set_option(element, option: dict) -> None:
+    """Send a new option to the ECharts widget rendered from ``element``."""
+    solara.get_widget(element).option = option
+
+
 component = solara.component
 reactive = solara.reactive
 use_state = solara.use_state

@@ -33,6 +33,7 @@ from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.model.engine import Simulation
+from sim.model.params import RULES
 from sim.model.streams import replication_keys
 from sim.runner.prepare import Setup, prepare
 from sim.teach import adapter
@@ -45,6 +46,8 @@ VIEW_LIMIT = 10_000
 
 CLICKED = "clicked seeds"
 """The strategy name of seeds picked by hand (``seeds=``)."""
+
+__all__ = ["CLICKED", "RULES", "VIEW_LIMIT", "InfluenceModel", "knob_overrides", "open_scenario"]
 
 STATES = np.array(["unaware", "exposed", "adopted"])
 
