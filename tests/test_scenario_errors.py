@@ -319,3 +319,25 @@ def test_explicit_ids_cut_by_the_budget_are_announced(tmp_path, capsys):
     assert "note: strategy 'mine': the budget of 1,200 USD buys 2 of the 5 listed ids" in out
     assert main(["compare", str(path), "--out", str(tmp_path / "o"), "--no-plots"]) == 0
     assert "buys 2 of the 5 listed ids" in capsys.readouterr().out
+
+
+def test_free_accounts_are_announced(tmp_path, capsys):
+    path = tmp_path / "free.yaml"
+    path.write_text(
+        "name: free\n"
+        "network: {generator: erdos_renyi, n: 2000, mean_degree: 5}\n"
+        "campaign: {budget: 1000, prices: {tiers: {nano: 0, micro: 0, macro: 5, mega: 9}}}\n"
+        "strategies: [{name: cheap, select: tier, tier: micro, k: 50}]\n"
+    )
+    assert main(["validate", str(path)]) == 0
+    assert "note: strategy 'cheap': 50 of its 50 accounts cost nothing" in capsys.readouterr().out
+
+
+def test_out_pointing_at_a_file_is_refused(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    target = tmp_path / "taken.txt"
+    target.write_text("mine")
+    assert main(["run", str(path), "--out", str(target)]) == 2
+    assert "is a file; give a folder path" in capsys.readouterr().err
+    assert target.read_text() == "mine"

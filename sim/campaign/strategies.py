@@ -89,13 +89,7 @@ def make_plan(
     else:
         cost = price_per_post(network.followers[order], n, campaign) * strategy.posts
         chosen, spend = _within_budget(strategy, order, cost, campaign)
-    notes = ()
-    if strategy.select == "explicit" and chosen.size < order.size:
-        notes = (
-            f"strategy {strategy.name!r}: the budget of {campaign.budget:,.0f} "
-            f"{campaign.currency} buys {chosen.size} of the {order.size} listed ids (in the "
-            f"listed order); the other {order.size - chosen.size} are not hired",
-        )
+        notes = _budget_notes(strategy, campaign, order, chosen, cost)
     schedule = SeedSchedule.build(chosen, strategy.start, strategy.posts, strategy.every)
     if campaign is not None:
         table = engagement_by_tier(campaign)
@@ -210,6 +204,24 @@ def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan
     schedule = SeedSchedule.build(np.array([brand]), strategy.start, strategy.posts, strategy.every)
     by_tier = dict.fromkeys(TIER_NAMES, 0)
     return Plan(strategy, grown, agents, schedule, float(campaign.budget), by_tier, weight)
+
+
+def _budget_notes(strategy, campaign, order, chosen, cost) -> tuple[str, ...]:
+    """What the budget did to the plan that the strategist did not ask for."""
+    notes = []
+    free = int(np.count_nonzero(cost[: chosen.size] == 0))
+    if free:
+        notes.append(
+            f"strategy {strategy.name!r}: {free} of its {chosen.size} accounts cost nothing at "
+            "these prices, so the budget does not limit them (check campaign.prices)"
+        )
+    if strategy.select == "explicit" and chosen.size < order.size:
+        notes.append(
+            f"strategy {strategy.name!r}: the budget of {campaign.budget:,.0f} "
+            f"{campaign.currency} buys {chosen.size} of the {order.size} listed ids (in the "
+            f"listed order); the other {order.size - chosen.size} are not hired"
+        )
+    return tuple(notes)
 
 
 def _empty_tier_hint(tier: str, network: Network, spec: Tiers) -> str:
