@@ -299,3 +299,30 @@ def test_verdict_when_nobody_adopts():
     comparison = Comparison(None, table, 0.95)
     assert comparison.best == "a"
     assert comparison.verdict.startswith("most adopters: a, but not distinguishable from b")
+
+
+def test_a_tiny_cpm_buys_everyone_without_overflow():
+    campaign = Campaign(budget=20_000)
+    plan = sim.prepare(
+        campaign=campaign,
+        strategies=[Strategy(name="brand", select="brand", cpm=1e-305)],
+        **SMALL,
+    ).plans()[0]
+    assert plan.network.followers[-1] == plan.network.n_nodes - 1  # the brand reaches everyone
+
+
+def test_negative_thresholds_are_noted():
+    setup = sim.prepare(
+        **SMALL
+        | {
+            "population": {"threshold": {"dist": "normal", "mean": 0.1, "sd": 0.2, "low": -1}},
+            "dynamics": {"rule": "threshold"},
+            "strategies": [Strategy(name="top", select="top_followers", k=2)],
+        }
+    )
+    below = int((setup.agents.threshold < 0).sum())
+    assert below > 0
+    assert setup.notes() == [
+        f"population: {below:,} agents have a threshold below 0; under 'threshold' they adopt "
+        "at their first exposure, as with threshold 0"
+    ]

@@ -173,7 +173,9 @@ def _brand_plan(strategy, network, agents, campaign, topic, rng, weight) -> Plan
     n = network.n_nodes
     impressions = campaign.budget / strategy.cpm * 1000.0 / strategy.posts
     # impressions are bought on the platform; the network is a scaled-down sample of it
-    size = int(min(n, max(1, round(impressions * n / campaign.tiers.reference_population))))
+    # (capped before rounding: a tiny cpm buys "infinitely many" impressions, i.e. everyone)
+    audience_share = min(float(n), impressions * n / campaign.tiers.reference_population)
+    size = int(max(1, round(audience_share)))
     if strategy.audience == "interest":
         interest = agents.interest[:, agents.topic_index(topic)]
         audience = np.lexsort((rng.random(n), -interest))[:size]

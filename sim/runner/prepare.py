@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from sim.campaign.strategies import Plan, StrategyError, make_plan
 from sim.config.gate import load_scenario, validate_part
 from sim.config.rules import check_parts
@@ -60,6 +62,17 @@ class Setup:
             index = self.strategies.index(strategy)
             where = self.scenario.where("strategies", index) if self.scenario else None
             raise StrategyError(f"{where or f'strategies.{index}'}: {error}") from None
+
+    def notes(self) -> list[str]:
+        """What about the population a modeller should know before trusting the numbers."""
+        found = []
+        below = int(np.count_nonzero(self.agents.threshold < 0))
+        if below and self.params.rule in ("threshold", "fractional"):
+            found.append(
+                f"population: {below:,} agents have a threshold below 0; under "
+                f"{self.params.rule!r} they adopt at their first exposure, as with threshold 0"
+            )
+        return found
 
     def plans(self) -> list[Plan]:
         """Every strategy's plan, in order."""
