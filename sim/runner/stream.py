@@ -115,5 +115,6 @@ def run_meta(setup: Setup, replications: range) -> dict:
         "network": setup.network.summary(),
         "currency": campaign.currency if campaign else None,
         "budget": campaign.budget if campaign else None,
+        "notes": setup.notes(),
         "scenario": setup.scenario.model_dump(mode="json") if setup.scenario else None,
     }
