@@ -8,14 +8,14 @@ import pytest
 pytest.importorskip("mesa")
 pytest.importorskip("solara")
 
-import ipyvuetify as v  # noqa: E402
+import ipyvuetify as v
 
-from sim.model.streams import replication_keys  # noqa: E402
-from sim.teach import adapter as ui  # noqa: E402
-from sim.teach import app, export, figures  # noqa: E402
-from sim.teach.layout import DRAW_LIMIT, sample_nodes  # noqa: E402
-from sim.teach.model import CLICKED, InfluenceModel  # noqa: E402
-from sim.teach.presets import LESSONS  # noqa: E402
+from sim.model.streams import replication_keys
+from sim.teach import adapter as ui
+from sim.teach import app, export, figures
+from sim.teach.layout import DRAW_LIMIT, sample_nodes
+from sim.teach.model import CLICKED, InfluenceModel
+from sim.teach.presets import LESSONS
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def engine_adopters(knobs: dict, days: int) -> int:
 
 
 def test_step_buttons_advance_the_engine_and_the_header_shows_its_count():
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     assert header(rc).startswith("Day 0 of 30 · Adopted: 0")
     for _ in range(4):
         button(rc, "Step").click()
@@ -61,7 +61,7 @@ def test_step_buttons_advance_the_engine_and_the_header_shows_its_count():
 
 
 def test_a_control_change_builds_a_new_run_with_that_knob():
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     slider = rc.find(v.Slider, label="Min sources").widget
     slider.v_model = 2
     assert app.knobs.value["min_sources"] == 2
@@ -76,13 +76,13 @@ def test_a_control_change_builds_a_new_run_with_that_knob():
 
 def test_bad_settings_show_one_line_instead_of_a_page():
     app.knobs.set(dict(app.DEFAULTS) | {"strategy": CLICKED, "seeds": tuple(range(300))})
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     message = rc.find(v.Alert).widget.children[0]
     assert "over budget" in message and "\n" not in message
 
 
 def test_lessons_set_their_knobs_and_say_what_to_look_for():
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     for lesson in LESSONS:
         assert len(lesson.look_for) == 2 and all(s.endswith(".") for s in lesson.look_for)
         rc.find(v.Select, label="Classroom preset").widget.v_model = lesson.name
@@ -93,7 +93,7 @@ def test_lessons_set_their_knobs_and_say_what_to_look_for():
 
 
 def test_clicking_an_agent_explains_it_and_seeding_mode_makes_it_a_seed():
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     for _ in range(3):
         button(rc, "Step").click()
     # the page's click handler, fed the event ECharts sends for a node
@@ -116,7 +116,7 @@ def test_every_scenario_is_offered_and_a_shipped_file_opens():
     names = app.scenario_names()
     assert names[:3] == ["classroom", "clustered ring", "random ring"]
     assert {"quickstart", "complex_contagion", "email_eu_core"} <= set(names)
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     rc.find(v.Select, label="Scenario").widget.v_model = "email_eu_core"
     assert header(rc).startswith("Day 0 of")
     button(rc, "Step").click()
@@ -125,7 +125,7 @@ def test_every_scenario_is_offered_and_a_shipped_file_opens():
 
 def test_a_large_scenario_is_drawn_as_a_sample_with_a_message():
     app.knobs.set(dict(app.DEFAULTS) | {"scenario": "complex_contagion"})
-    box, rc = ui.render(app.Page(), handle_error=False)
+    _box, rc = ui.render(app.Page(), handle_error=False)
     warning = rc.find(v.Alert, type="warning").widget.children[0]
     assert "sample of 2,000 of 20,000 agents" in warning
 

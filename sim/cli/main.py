@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
+from sim.cli import teach
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -104,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the scenario JSON Schema (for editors)")
     schema.add_argument("--out", "-o", help="write it to this file instead")
     schema.set_defaults(command=_schema)
+
+    teach.add_parser(commands)
     return parser
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import mesa
 import solara
-from solara.components.echarts import EchartsWidget
 from mesa.discrete_space import FixedAgent
 from mesa.discrete_space import Network as _MesaNetwork
+from solara.components.echarts import EchartsWidget
 
 MESA_MINOR = (3, 5)
 """The Mesa minor release this adapter is written against (see the ``teach`` extra)."""
@@ -69,6 +69,19 @@ def echarts_element(on_click=None, attributes: dict | None = None):
 def set_option(element, option: dict) -> None:
     """Send a new option to the ECharts widget rendered from ``element``."""
     solara.get_widget(element).option = option
+
+
+def serve(app: str, host: str, port: int, *, open_browser: bool = True) -> int:
+    """Run the Solara server for module ``app`` until it stops; its exit code."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "solara", "run", app, "--host", host, "--port", str(port),
+               "--production", "--open" if open_browser else "--no-open"]  # fmt: skip
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
 
 
 component = solara.component
