@@ -158,6 +158,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     print(headline(scenario.name, results.meta))
     print(run_summary(summary))
+    for note in [*results.meta.get("notes", []), *results.strategies["note"]]:
+        if note:
+            print(f"note: {note}")
     print("adopters: mean organic adopters (paid seeds excluded) with a 95% interval")
     if args.out:
         print(f"results written to {args.out}")
@@ -188,7 +191,8 @@ def _compare(args: argparse.Namespace) -> int:
         "best's median; cost per adopter: bootstrap interval; vs best = paired difference on "
         "common random numbers."
     )
-    for note in comparison.results.strategies["note"]:
+    notes = [*comparison.results.meta.get("notes", []), *comparison.results.strategies["note"]]
+    for note in notes:
         if note:
             print(f"note: {note}")
     if scenario.campaign is not None:
@@ -261,9 +265,8 @@ def _validate(args: argparse.Namespace) -> int:
         f"{resources.format_bytes(need.total)} at most"
     )
     print(pd.DataFrame(report["strategies"]).to_string(index=False))
-    for plan in plans:
-        for note in plan.notes:
-            print(f"note: {note}")
+    for note in [*setup.notes(), *(note for plan in plans for note in plan.notes)]:
+        print(f"note: {note}")
     return 0
 
 
