@@ -135,7 +135,7 @@ def test_input_errors_are_one_line_and_bugs_keep_their_traceback(scenario, capsy
         raise InputError("strategies.0: refused for the test")
 
     monkeypatch.setattr(api, "run", refuse)
-    assert main(["run", str(scenario)]) == 2
+    assert main(["run", str(scenario), "--quiet"]) == 2
     assert capsys.readouterr().err == "error: strategies.0: refused for the test\n"
 
     def bug(*args, **kwargs):
