@@ -14,6 +14,7 @@ purpose                   spawn key  draws
 ``SEEDING``               (2, h)     strategy choices; ``h`` = CRC-32 of the strategy name
 ``REPLICATIONS``          (3, r)     the kernel key of replication ``r``
 ``BOOTSTRAP``             (4,)       bootstrap resamples of replications in comparisons
+``DESIGN``                (5,)       the points of a random or Latin-hypercube sweep design
 ========================  =========  ==================================================
 """
 
@@ -28,12 +29,14 @@ POPULATION = 1
 SEEDING = 2
 REPLICATIONS = 3
 BOOTSTRAP = 4
+DESIGN = 5
 PURPOSES = {
     "network": NETWORK,
     "population": POPULATION,
     "seeding": SEEDING,
     "replications": REPLICATIONS,
     "bootstrap": BOOTSTRAP,
+    "design": DESIGN,
 }
 
 
