@@ -2,7 +2,8 @@
 replications on one thread or several.
 
 This module imports only numpy and numba; the day itself (post, expose, adopt, record) is
-:func:`sim.kernels.diffusion.advance`. A replication's numbers depend only on its key, so they
+:func:`sim.kernels.diffusion.advance`, and the textbook independent-cascade path is
+:func:`sim.kernels.cascade.run_block`. A replication's numbers depend only on its key, so they
 are the same whichever driver runs it, on any number of threads.
 """
 
@@ -20,58 +21,85 @@ def run_day(t, key, graph, agents, params, schedule, state, stats, by_origin, by
     advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community)
 
 
+@njit(cache=True)
+def _general_block(
+    keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats, by_origin,
+    by_community,
+):  # fmt: skip
+    """Replications ``lo .. hi - 1`` on the general kernel, every day until nothing more can
+    happen, each reset after it (except the last when ``keep_last``)."""
+    for r in range(lo, hi):
+        stats, origin_row, community_row = step_stats[r], by_origin[r], by_community[r]
+        for t in range(params.steps):
+            advance(t, keys[r], graph, agents, params, schedule, state, stats[t], origin_row,
+                    community_row)  # fmt: skip
+            if is_quiet(t, params, schedule, state):
+                break
+        if r < hi - 1 or not keep_last:
+            reset(graph, agents, params, state)
+
+
 @njit(cache=True, inline="always")
-def _run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community, textbook):
-    """Every day of one replication, stopping early once nothing more can happen. With
-    ``textbook`` (the caller has checked that the settings are textbook IC) the frontier path
-    :func:`sim.kernels.cascade.run_one` runs instead, with identical numbers."""
+def _block(
+    keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats, by_origin,
+    by_community, textbook,
+):  # fmt: skip
+    """Replications ``lo .. hi - 1`` on the path the caller chose: with ``textbook`` (the
+    settings reduce to textbook IC, checked by the caller) the frontier path
+    :func:`sim.kernels.cascade.run_block`, with identical numbers; otherwise the general
+    kernel."""
     if textbook:
-        cascade.run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community)
-        return
-    for t in range(params.steps):
-        advance(t, key, graph, agents, params, schedule, state, stats[t], by_origin, by_community)
-        if is_quiet(t, params, schedule, state):
-            break
+        cascade.run_block(
+            keys,
+            lo,
+            hi,
+            keep_last,
+            graph.indptr,
+            graph.indices,
+            graph.tie0,
+            agents.expertise,
+            agents.is_seed,
+            agents.community,
+            schedule.nodes,
+            schedule.steps,
+            schedule.origin,
+            params.steps,
+            params.sponsored_weight,
+            state.agent,
+            state.flags,
+            state.has_posted,
+            state.adoption_order,
+            state.touched_list,
+            state.adopted_before,
+            state.counters,
+            step_stats,
+            by_origin,
+            by_community,
+        )
+    else:
+        _general_block(
+            keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats,
+            by_origin, by_community,
+        )  # fmt: skip
 
 
 @njit(cache=True)
 def run_batch(
-    keys,
-    graph,
-    agents,
-    params,
-    schedule,
-    state,
-    step_stats,
-    by_origin,
-    by_community,
-    keep_last,
+    keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last,
     textbook,
-):
+):  # fmt: skip
     """Run one replication per key, ``params.steps`` days each, on one thread.
 
     keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
     by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
     reset); it is reset after each replication, except after the last when ``keep_last`` is
     true, so the caller can read the agents' final state. ``textbook``: take the textbook IC
-    path (see :func:`_run_one`).
+    path (see :func:`_block`).
     """
-    n_reps = keys.size
-    for r in range(n_reps):
-        _run_one(
-            keys[r],
-            graph,
-            agents,
-            params,
-            schedule,
-            state,
-            step_stats[r],
-            by_origin[r],
-            by_community[r],
-            textbook,
-        )
-        if r < n_reps - 1 or not keep_last:
-            reset(graph, agents, params, state)
+    _block(
+        keys, 0, keys.size, keep_last, graph, agents, params, schedule, state, step_stats,
+        by_origin, by_community, textbook,
+    )  # fmt: skip
 
 
 @njit(cache=True, inline="always")
@@ -98,55 +126,26 @@ def thread_state(stack, k):
 
 @njit(cache=True)
 def _block_on_thread(
-    b,
-    blocks,
-    keys,
-    graph,
-    agents,
-    params,
-    schedule,
-    stack,
-    step_stats,
-    by_origin,
-    by_community,
-    textbook,
-):
-    """Replications ``blocks[b] .. blocks[b + 1] - 1`` on the calling thread's own state, which
-    is left reset."""
+    b, blocks, keys, graph, agents, params, schedule, stack, step_stats, by_origin,
+    by_community, textbook,
+):  # fmt: skip
+    """Replications ``blocks[b] .. blocks[b + 1] - 1`` on the calling thread's own state,
+    which is left reset."""
     thread = numba.get_thread_id()
     if thread >= stack.flags.shape[0]:
         raise RuntimeError("more threads than per-thread states; allocate one per thread")
     state = thread_state(stack, thread)
-    for r in range(blocks[b], blocks[b + 1]):
-        _run_one(
-            keys[r],
-            graph,
-            agents,
-            params,
-            schedule,
-            state,
-            step_stats[r],
-            by_origin[r],
-            by_community[r],
-            textbook,
-        )
-        reset(graph, agents, params, state)
+    _block(
+        keys, blocks[b], blocks[b + 1], False, graph, agents, params, schedule, state,
+        step_stats, by_origin, by_community, textbook,
+    )  # fmt: skip
 
 
 @njit(cache=True, parallel=True)
 def run_batch_threads(
-    keys,
-    blocks,
-    graph,
-    agents,
-    params,
-    schedule,
-    stack,
-    step_stats,
-    by_origin,
-    by_community,
+    keys, blocks, graph, agents, params, schedule, stack, step_stats, by_origin, by_community,
     textbook,
-):
+):  # fmt: skip
     """:func:`run_batch` on several threads, one State per thread (``stack``: arrays with a
     leading axis of ``numba.get_num_threads()`` states, all fresh or reset). The replications
     are cut into consecutive blocks (``blocks`` int64 (B + 1,): block ``b`` holds replications
@@ -158,16 +157,6 @@ def run_batch_threads(
     # The loop body is one call: numba's parallel transform must not see into the kernel.
     for b in prange(blocks.size - 1):
         _block_on_thread(
-            b,
-            blocks,
-            keys,
-            graph,
-            agents,
-            params,
-            schedule,
-            stack,
-            step_stats,
-            by_origin,
-            by_community,
-            textbook,
-        )
+            b, blocks, keys, graph, agents, params, schedule, stack, step_stats, by_origin,
+            by_community, textbook,
+        )  # fmt: skip

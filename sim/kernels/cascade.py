@@ -5,7 +5,7 @@ This module imports only numpy and numba. The caller (:mod:`sim.model.engine`) t
 only when every agent posts and sees every post for certain (activity and attention 1), an
 adopter posts for one day (``active_steps = 1``), ties neither decay nor grow and there is no
 external influence. Under those settings :func:`sim.kernels.diffusion.advance` does exactly what
-:func:`run_one` does, in the same order and with the same counter-based draws
+:func:`run_block` does, in the same order and with the same counter-based draws
 (``uniform(stream_base(key, STREAM_CASCADE, 0), e)`` for the one chance of edge ``e``), so every
 number and every agent's final state are identical; ``tests/test_kernel_paths.py`` checks it
 draw for draw. What it saves is the general kernel's per-edge tests (attention, tie updates,
@@ -41,117 +41,135 @@ from sim.kernels.diffusion import (
 
 
 @njit(cache=True)
-def run_one(key, graph, agents, params, schedule, state, stats, by_origin, by_community):
-    """One whole replication on the textbook IC path (arguments as for
-    :func:`sim.kernels.batch.run_batch`, with ``stats`` the replication's (steps, N_STEP_STATS)
-    block, zeroed). Leaves ``state`` as the general kernel would; reset it before reuse."""
-    base = stream_base(key, STREAM_CASCADE, 0)
-    indptr, indices, tie0 = graph.indptr, graph.indices, graph.tie0
-    record, flags, has_posted = state.agent, state.flags, state.has_posted
-    order, touched, adopted_before = state.adoption_order, state.touched_list, state.adopted_before
-    is_seed, expertise, community = agents.is_seed, agents.expertise, agents.community
-    seed_nodes, seed_steps, seed_origin = schedule.nodes, schedule.steps, schedule.origin
-    n_scheduled = seed_nodes.size
-    sponsored = np.float32(params.sponsored_weight)
+def run_block(
+    keys, lo, hi, keep_last, indptr, indices, tie0, expertise, is_seed, community, seed_nodes,
+    seed_steps, seed_origin, steps, sponsored_weight, record, flags, has_posted, order, touched,
+    adopted_before, counters, step_stats, by_origin, by_community,
+):  # fmt: skip
+    """Replications ``lo .. hi - 1`` of ``keys`` on the textbook IC path, each reset after it
+    (except the last when ``keep_last``, so its final state can be read).
+
+    The arrays are the fields of :class:`sim.kernels.diffusion.Graph` (indptr, indices, tie0),
+    ``Agents`` (expertise, is_seed, community), ``Schedule`` (seed_nodes, seed_steps,
+    seed_origin) and ``State`` (record = agent, flags, has_posted, order = adoption_order,
+    touched = touched_list, adopted_before, counters), same dtypes and shapes, passed one by
+    one: the loop then reads no tuple and takes no array view, so a replication costs only
+    what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64 (R, steps,
+    N_STEP_STATS), ``by_origin`` int64 (R, G + 1) and ``by_community`` int64 (R, C) are zeroed
+    by the caller and indexed by replication.
+    """
+    sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
-    no_origin = by_origin.size - 1
-    n_adopted = 0
-    n_touched = 0
-    cursor = 0
-    for t in range(params.steps):
-        adopted_before[t] = n_adopted
-        aware_before = n_touched
-        new_aware = 0
-        new_seed_adopters = 0
-        edges = 0
-        # 1. post: the day's seeds adopt (all of them before any exposure), then post below
-        first_seed_post = cursor
-        while cursor < n_scheduled and seed_steps[cursor] == t:
-            i = seed_nodes[cursor]
-            if record[i].adopt_time < 0:
-                record[i].origin = seed_origin[cursor]
-                if record[i].first_seen < 0:
-                    record[i].first_seen = t
-                    flags[i] |= AWARE | SEEN_TODAY
-                    touched[n_touched] = i
-                    n_touched += 1
-                    new_aware += 1
-                record[i].adopt_time = t
-                flags[i] |= ADOPTED
-                order[n_adopted] = i
-                n_adopted += 1
-                new_seed_adopters += 1  # every scheduled agent is a seed
-            cursor += 1
-        posts = cursor - first_seed_post
-        organic_lo = adopted_before[t - 1] if t > 0 else 0
-        organic_hi = adopted_before[t]
-        # 2. expose: seed posts in schedule order, then yesterday's organic adopters in order
-        for p in range(first_seed_post, cursor + organic_hi - organic_lo):
-            if p < cursor:
-                i = seed_nodes[p]
-                weight = sponsored
-            else:
-                i = order[organic_lo + p - cursor]
-                if is_seed[i]:
-                    continue
-                weight = organic
-                posts += 1
-            first_post = not has_posted[i]
-            has_posted[i] = True
-            source_origin = record[i].origin
-            source_expertise = expertise[i]
-            start, stop = indptr[i], indptr[i + 1]
-            edges += stop - start
-            for e in range(start, stop):
-                j = indices[e]
-                f = flags[j]
-                if f & SEEN_TODAY:
-                    if f & ADOPTED:
-                        if not is_seed[j]:
-                            record[j].origin = _earlier(record[j].origin, source_origin)
-                        continue
-                    record[j].origin = _earlier(record[j].origin, source_origin)
-                elif f & ADOPTED:
-                    continue
-                elif not f & AWARE:
-                    record[j].first_seen = t
-                    record[j].origin = source_origin
-                    flags[j] = f | AWARE | SEEN_TODAY
-                    touched[n_touched] = j
-                    n_touched += 1
-                    new_aware += 1
-                if not first_post:
-                    continue
-                u = uniform(base, e)
-                bound = tie0[e] * source_expertise * weight
-                if u < bound and u < bound * record[j].interest:
-                    record[j].adopt_time = t
-                    flags[j] |= ADOPTED
-                    order[n_adopted] = j
+    n_scheduled = seed_nodes.size
+    no_origin = by_origin.shape[1] - 1
+    for r in range(lo, hi):
+        base = stream_base(keys[r], STREAM_CASCADE, 0)
+        n_adopted = 0
+        n_touched = 0
+        cursor = 0
+        for t in range(steps):
+            adopted_before[t] = n_adopted
+            aware_before = n_touched
+            new_aware = 0
+            new_seed_adopters = 0
+            edges = 0
+            # 1. post: the day's seeds adopt (all before any exposure) and post below
+            first_seed_post = cursor
+            while cursor < n_scheduled and seed_steps[cursor] == t:
+                i = seed_nodes[cursor]
+                if record[i].adopt_time < 0:
+                    record[i].origin = seed_origin[cursor]
+                    if record[i].first_seen < 0:
+                        record[i].first_seen = t
+                        flags[i] |= AWARE | SEEN_TODAY
+                        touched[n_touched] = i
+                        n_touched += 1
+                        new_aware += 1
+                    record[i].adopt_time = t
+                    flags[i] |= ADOPTED
+                    order[n_adopted] = i
                     n_adopted += 1
-                    if is_seed[j]:
-                        new_seed_adopters += 1
-        # 4. record
-        adopted_before[t + 1] = n_adopted
-        row = stats[t]
-        row[POSTS] += posts
-        row[EDGES_TOUCHED] += edges
-        row[EXPOSURES] += edges  # full attention: every edge of a post is an exposure
-        row[NEW_AWARE] += new_aware
-        row[NEW_SEED_ADOPTERS] += new_seed_adopters
-        row[NEW_ADOPTERS] += n_adopted - adopted_before[t]
-        for k in range(adopted_before[t], n_adopted):
-            j = order[k]
-            origin = record[j].origin
-            by_origin[origin if origin >= 0 else no_origin] += 1
-            by_community[community[j]] += 1
-        for k in range(aware_before, n_touched):
-            flags[touched[k]] &= NOT_SEEN_TODAY
-        if cursor >= n_scheduled and n_adopted == adopted_before[t]:
-            break  # quiet: no seed post left and nobody to post tomorrow
-    state.counters[N_ADOPTED] = n_adopted
-    state.counters[SEED_CURSOR] = cursor
-    state.counters[N_TOUCHED] = n_touched
+                    new_seed_adopters += 1  # every scheduled agent is a seed
+                cursor += 1
+            posts = cursor - first_seed_post
+            organic_lo = adopted_before[t - 1] if t > 0 else 0
+            n_posts = cursor - first_seed_post + adopted_before[t] - organic_lo
+            # 2. expose: seed posts in schedule order, then yesterday's organic adopters
+            for p in range(n_posts):
+                if first_seed_post + p < cursor:
+                    i = seed_nodes[first_seed_post + p]
+                    weight = sponsored
+                else:
+                    i = order[organic_lo + first_seed_post + p - cursor]
+                    if is_seed[i]:
+                        continue
+                    weight = organic
+                    posts += 1
+                first_post = not has_posted[i]
+                has_posted[i] = True
+                source_origin = record[i].origin
+                source_expertise = expertise[i]
+                start, stop = indptr[i], indptr[i + 1]
+                edges += stop - start
+                for e in range(start, stop):
+                    j = indices[e]
+                    f = flags[j]
+                    if f & SEEN_TODAY:
+                        if f & ADOPTED:
+                            if not is_seed[j]:
+                                record[j].origin = _earlier(record[j].origin, source_origin)
+                            continue
+                        record[j].origin = _earlier(record[j].origin, source_origin)
+                    elif f & ADOPTED:
+                        continue
+                    elif not f & AWARE:
+                        record[j].first_seen = t
+                        record[j].origin = source_origin
+                        flags[j] = f | AWARE | SEEN_TODAY
+                        touched[n_touched] = j
+                        n_touched += 1
+                        new_aware += 1
+                    if not first_post:
+                        continue
+                    u = uniform(base, e)
+                    bound = tie0[e] * source_expertise * weight
+                    if u < bound and u < bound * record[j].interest:
+                        record[j].adopt_time = t
+                        flags[j] |= ADOPTED
+                        order[n_adopted] = j
+                        n_adopted += 1
+                        if is_seed[j]:
+                            new_seed_adopters += 1
+            # 4. record
+            adopted_before[t + 1] = n_adopted
+            step_stats[r, t, POSTS] += posts
+            step_stats[r, t, EDGES_TOUCHED] += edges
+            step_stats[r, t, EXPOSURES] += edges  # full attention: every edge is an exposure
+            step_stats[r, t, NEW_AWARE] += new_aware
+            step_stats[r, t, NEW_SEED_ADOPTERS] += new_seed_adopters
+            step_stats[r, t, NEW_ADOPTERS] += n_adopted - adopted_before[t]
+            for k in range(adopted_before[t], n_adopted):
+                j = order[k]
+                origin = record[j].origin
+                by_origin[r, origin if origin >= 0 else no_origin] += 1
+                by_community[r, community[j]] += 1
+            for k in range(aware_before, n_touched):
+                flags[touched[k]] &= NOT_SEEN_TODAY
+            if cursor >= n_scheduled and n_adopted == adopted_before[t]:
+                break  # quiet: no seed post left and nobody to post tomorrow
+        counters[N_ADOPTED] = n_adopted
+        counters[SEED_CURSOR] = cursor
+        counters[N_TOUCHED] = n_touched
+        if r < hi - 1 or not keep_last:
+            # reset what this path changed: adoption day, first exposure, origin, flags, posts
+            for k in range(n_touched):
+                j = touched[k]
+                record[j].adopt_time = -1
+                record[j].first_seen = -1
+                record[j].origin = -1
+                flags[j] = 0
+                has_posted[j] = False
+            counters[:] = 0
 
 
 @njit(cache=True, inline="always")

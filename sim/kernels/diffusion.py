@@ -414,7 +414,7 @@ def _external(t, key, agents, params, state, stats):
             _adopt(state, agents, j, t, stats)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
     """Run day ``t`` of one replication (post, expose with lazy decay, adopt, record).
 
