@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.cli import teach
+from sim.cli import sweep, teach
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(command=_schema)
 
     teach.add_parser(commands)
+    sweep.add_parser(commands, _common, _positive)
     return parser
 
 
@@ -281,8 +282,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------ helpers
-def _load(args: argparse.Namespace) -> Scenario:
-    """The scenario with the command line's overrides applied (re-validated)."""
+def _progress_enabled(args: argparse.Namespace) -> bool:
+    return not (getattr(args, "json", False) or getattr(args, "quiet", False))
+
+
+def _load(args: argparse.Namespace, *, check_memory: bool = True) -> Scenario:
+    """The scenario with the command line's overrides applied (re-validated); with
+    ``check_memory`` an in-memory run of it is estimated and refused if it would not fit."""
     scenario = load_scenario(args.scenario)
     updates = {}
     if args.replications is not None:
@@ -290,7 +296,8 @@ def _load(args: argparse.Namespace) -> Scenario:
     if args.seed is not None:
         updates["seed"] = args.seed
     scenario = with_overrides(scenario, updates) if updates else scenario
-    resources.check(scenario, limit=args.max_memory, threads=_threads(args.threads))
+    if check_memory:
+        resources.check(scenario, limit=args.max_memory, threads=_threads(args.threads))
     return scenario
 
 

@@ -127,6 +127,44 @@ def validate_part(key: str, value: Any) -> Any:
 _ADAPTERS: dict[str, TypeAdapter] = {}
 
 
+def parse_setting(text: str) -> tuple[str, Any]:
+    """A command-line ``--set KEY=VALUES`` as ``(key, value)``: ``KEY=v`` fixes one value,
+    ``KEY=v1,v2,...`` sweeps a list, ``KEY=low:high`` a range (``low:high:log`` log-uniform).
+    Values are read as YAML scalars (``30``, ``0.5``, ``true``, ``cascade``)."""
+    key, sep, values = text.partition("=")
+    key = key.strip()
+    if not sep or not key or not values.strip():
+        raise InputError(f"--set: expected KEY=VALUE[,VALUE...] or KEY=LOW:HIGH, got {text!r}")
+    if not all(part.isidentifier() or part.isdigit() for part in key.split(".")):
+        raise InputError(f"--set: {key!r} is not a dotted key path like dynamics.tie_half_life")
+    pieces = [piece.strip() for piece in values.split(",")]
+    if len(pieces) == 1 and pieces[0].count(":") in (1, 2) and not pieces[0].startswith("{"):
+        bounds = pieces[0].split(":")
+        low, high = (_scalar(b, key) for b in bounds[:2])
+        if len(bounds) == 3 and bounds[2] != "log":
+            raise InputError(f"--set {key}: a range is LOW:HIGH or LOW:HIGH:log, got {values!r}")
+        return key, {"low": low, "high": high, "log": len(bounds) == 3}
+    parsed = [_scalar(piece, key) for piece in pieces]
+    return key, parsed if len(parsed) > 1 else parsed[0]
+
+
+def _scalar(text: str, key: str):
+    if not text:
+        raise InputError(f"--set {key}: empty value")
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, dict | list):
+        raise InputError(f"--set {key}: one value per comma, got {text!r}")
+    if isinstance(value, str):  # YAML 1.1 reads 1e-3 as text; on a command line it is a number
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
 def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     """The scenario with dotted-path keys replaced (``{"dynamics.tie_half_life": 30}``),
     re-validated whole through the schema and the cross-field rules; errors name the key."""

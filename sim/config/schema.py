@@ -9,7 +9,7 @@ sections are in :mod:`sim.config.rules`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
@@ -416,6 +416,47 @@ class Outputs(Strict):
     plots: bool = True
 
 
+# ---------------------------------------------------------------------------- sweep
+class Range(Strict):
+    """A continuous range of one swept key: uniform (or log-uniform with ``log``) between
+    ``low`` and ``high``; ``integer`` rounds; ``count`` evenly spaced values for a grid."""
+
+    low: float
+    high: float
+    log: bool = False
+    integer: bool = False
+    count: Annotated[int, Field(ge=2)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.high > self.low:
+            raise ValueError(f"high ({self.high}) must be > low ({self.low})")
+        if self.log and self.low <= 0:
+            raise ValueError(f"a log range needs low > 0, got {self.low}")
+        return self
+
+
+class Sweep(Strict):
+    """A design over scenario keys (dotted paths such as ``dynamics.tie_half_life``).
+
+    Each parameter is a list of values (swept), a :class:`Range` (swept), or a single value
+    (fixed for every point). ``grid`` crosses every list (and every range's ``count`` values);
+    ``random`` and ``lhs`` (Latin hypercube, scipy.stats.qmc) draw ``points`` points, taking
+    ranges continuously and lists as categories. Every point is re-validated as a scenario.
+    """
+
+    design: Literal["grid", "random", "lhs"] = "grid"
+    points: PositiveInt | None = None
+    seed: Annotated[int, Field(ge=0)] | None = None
+    parameters: Annotated[dict[str, Any], Field(strict=False, min_length=1)]
+
+    @model_validator(mode="after")
+    def _sized(self) -> Sweep:
+        if self.design != "grid" and self.points is None:
+            raise ValueError(f"design {self.design!r} needs points (how many to draw)")
+        return self
+
+
 # ---------------------------------------------------------------------------- scenario
 class Scenario(Strict):
     """A whole experiment: network, population, dynamics, campaign, the strategies to compare,
@@ -431,6 +472,8 @@ class Scenario(Strict):
     replications: PositiveInt = 100
     seed: Annotated[int, Field(ge=0)] = 0
     outputs: Outputs = Outputs()
+    sweep: Sweep | None = None
+    """A parameter design for ``influence-sim sweep`` (ignored by run and compare)."""
     _source: tuple = PrivateAttr(default=(None, {}))
     """(file, {key path: line}) when read from YAML, so later errors can say where."""
 

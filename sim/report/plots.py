@@ -79,6 +79,55 @@ def plot_outcomes(
     return _save(fig, path)
 
 
+def plot_sweep(
+    summary: pd.DataFrame, parameter: str, path: str | Path, metric: str = "adopters"
+) -> Path:
+    """The mean of ``metric`` against one swept ``parameter``, one line per strategy with its
+    interval band (other swept keys averaged over), and a marker where the best strategy
+    changes.
+
+    ``summary``: one row per point and strategy with ``<metric>_mean``, ``_low``, ``_high``.
+    """
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
+    grouped = summary.groupby(["strategy", parameter], sort=True)
+    means = grouped[[f"{metric}_mean", f"{metric}_low", f"{metric}_high"]].mean().reset_index()
+    numeric = pd.api.types.is_numeric_dtype(means[parameter])
+    order = sorted(means[parameter].unique(), key=lambda v: (not numeric, v if numeric else str(v)))
+    position = {value: k for k, value in enumerate(order)}
+    for k, (name, group) in enumerate(means.groupby("strategy", sort=False)):
+        group = group.sort_values(parameter, key=lambda s: s.map(position))
+        x = group[parameter].to_numpy() if numeric else group[parameter].map(position)
+        (line,) = ax.plot(x, group[f"{metric}_mean"], marker="o", label=str(name), color=f"C{k}")
+        ax.fill_between(
+            x, group[f"{metric}_low"], group[f"{metric}_high"], color=line.get_color(), alpha=0.2
+        )
+    best = means.loc[means.groupby(parameter)[f"{metric}_mean"].idxmax()]
+    best = best.sort_values(parameter, key=lambda s: s.map(position))
+    winners = best["strategy"].tolist()
+    values = best[parameter].tolist()
+    for k in range(1, len(winners)):
+        if winners[k] != winners[k - 1]:
+            left = values[k - 1] if numeric else position[values[k - 1]]
+            right = values[k] if numeric else position[values[k]]
+            ax.axvline((left + right) / 2, color="grey", linestyle=":", linewidth=1.5)
+            ax.text(
+                (left + right) / 2,
+                ax.get_ylim()[1],
+                f" best: {winners[k]}",
+                va="top",
+                fontsize="small",
+                color="grey",
+            )
+    if not numeric:
+        ax.set_xticks(range(len(order)), [str(v) for v in order])
+    ax.set_xlabel(parameter)
+    ax.set_ylabel(f"{metric.replace('_', ' ')} (mean, interval band)")
+    ax.set_title(f"{metric.replace('_', ' ').capitalize()} as {parameter} varies")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    return _save(fig, path)
+
+
 def plot_cost_per_adopter(
     table: pd.DataFrame, path: str | Path, *, currency: str = "", confidence: float = 0.95
 ) -> Path:
