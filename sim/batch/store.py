@@ -182,11 +182,11 @@ class BatchStore:
         if not paths:
             return pd.DataFrame()
         frame = pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
-        keys = [
-            c
-            for c in ("point", "strategy_index", "replication", "step", "seed", "community")
-            if c in frame.columns
-        ]
+        if "strategy" in frame.columns:  # in the scenario's order, as in-memory results
+            names = list(self.header["strategies"])
+            frame["strategy"] = pd.Categorical(frame["strategy"].astype(str), categories=names)
+        order = ("point", "strategy", "replication", "step", "seed", "community")
+        keys = [c for c in order if c in frame.columns]
         return frame.sort_values(keys, kind="stable", ignore_index=True)
 
 
