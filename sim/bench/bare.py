@@ -12,8 +12,9 @@ from numba import njit
 @njit(cache=True)
 def bare_ic(indptr, indices, p, seeds, runs, seed, sizes):
     """``runs`` IC runs from ``seeds`` with probability ``p`` on every edge; final sizes
-    (seeds included) into ``sizes`` int64 (runs,)."""
+    (seeds included) into ``sizes`` int64 (runs,); returns the number of coins flipped."""
     n = indptr.size - 1
+    coins = 0
     active = np.zeros(n, np.bool_)
     frontier = np.empty(n, np.int32)
     state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) | np.uint64(1)
@@ -28,6 +29,7 @@ def bare_ic(indptr, indices, p, seeds, runs, seed, sizes):
         while head < size:
             i = frontier[head]
             head += 1
+            coins += indptr[i + 1] - indptr[i]
             for e in range(indptr[i], indptr[i + 1]):
                 state ^= state << np.uint64(13)  # xorshift64: one coin per edge
                 state ^= state >> np.uint64(7)
@@ -41,3 +43,4 @@ def bare_ic(indptr, indices, p, seeds, runs, seed, sizes):
         sizes[r] = size
         for k in range(size):  # reset only what this run touched
             active[frontier[k]] = False
+    return coins

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.cli import sweep, teach
+from sim.cli import bench, sweep, teach
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(command=_schema)
 
     teach.add_parser(commands)
+    bench.add_parser(commands)
     sweep.add_parser(commands, _common, _positive)
     return parser
 

@@ -13,6 +13,7 @@ No YAML and no pydantic here: the inputs are plain arrays and :class:`~sim.model
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 import numba
@@ -201,6 +202,7 @@ class Simulation:
         if n_reps < 8 * threads:  # a thread pool does not pay for a handful of replications
             threads = 1
         if threads > 1:
+            announce_compile(batch.run_batch_threads)
             stack = self._thread_states(threads)
             blocks = _blocks(n_reps, threads)
             previous = numba.get_num_threads()
@@ -220,6 +222,7 @@ class Simulation:
             finally:
                 numba.set_num_threads(previous)
         else:
+            announce_compile(batch.run_batch)
             kernel.reset(self._graph, self._agents, self._params, self.state)
             batch.run_batch(
                 keys,
@@ -251,6 +254,7 @@ class Simulation:
         """Begin one replication with ``key`` (a uint64 replication key); nothing has happened
         yet (:attr:`day` is 0)."""
         self._key = _keys([key])[0]
+        announce_compile(batch.run_day)
         kernel.reset(self._graph, self._agents, self._params, self.state)
         self._stepped = RawRun(
             np.zeros(1, dtype=np.int64),
@@ -374,6 +378,37 @@ class Simulation:
     def _field(self, name: str) -> np.ndarray:
         self.day  # noqa: B018
         return _frozen(self.state.agent[name].copy())
+
+
+# ---------------------------------------------------------------------------- compiling
+COMPILE_SECONDS = {"run_batch": 7, "run_batch_threads": 10, "run_day": 5}
+"""First-compile time of each kernel entry point with an empty cache, measured on a 2-core
+machine (``influence-sim bench`` measures it on yours)."""
+
+_announced: set[str] = set()
+
+
+def announce_compile(entry) -> bool:
+    """Say on stderr, once per entry point and process, that a kernel entry point is about to
+    compile because numba's on-disk cache holds no version of it (the first run after
+    installing, or after the kernels changed). Returns whether it did."""
+    name = getattr(entry, "__name__", str(entry))
+    if name in _announced:
+        return False
+    _announced.add(name)
+    if entry.signatures or _cache_is_warm(entry):
+        return False
+    seconds = COMPILE_SECONDS.get(name, 10)
+    print(f"compiling simulation kernels, once: about {seconds} s", file=sys.stderr, flush=True)
+    return True
+
+
+def _cache_is_warm(entry) -> bool:
+    """True when numba's cache index for ``entry`` exists and matches its source file."""
+    try:
+        return bool(entry._cache._cache_file._load_index())
+    except Exception:  # numba internals moved: assume warm rather than print a false alarm
+        return True
 
 
 # ---------------------------------------------------------------------------- checks

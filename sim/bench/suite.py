@@ -1,0 +1,512 @@
+"""The speed benchmark behind ``influence-sim bench``: the engine against its bound and its peers.
+
+Independent cascade (the ``cascade`` rule with textbook settings: unit trust, certain posting
+and attention, one posting day) from 10 random seeds with probability ``p`` on every edge, on
+Erdős–Rényi, a directed Chung–Lu power-law graph generated here, the project's follower graph
+and real SNAP networks (``../shared/data``), at p = 0.05 and 0.2. At each point, in one process
+and interleaved, best of ``repeat``:
+
+- ``ours``: ``Simulation.run`` on one thread, then on 2 threads (numbers checked identical);
+- ``bare``: the bare Numba IC loop of :mod:`sim.bench.bare` (the bound, always shown);
+- CyNetDiff's IC, its Python loop and its C batch (``compute_marginal_gains``), and ndlib's,
+  when installed.
+
+Also: ``fractional`` (textbook linear threshold, weights 1/in-degree) against CyNetDiff's
+``LinearThresholdModel``; the full model's edges touched per second against the bare loop's
+coins per second on the same graph; and the kernels' first compile with an empty numba cache
+(cold) and with the cache filled (warm), each in a fresh process. Without ``quick`` every graph
+runs in its own process. Rates are runs per second; ratios are taken in the same process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+import numba
+import numpy as np
+
+from sim.bench import bare, graphs, peers
+from sim.model import (
+    AgentArrays,
+    Params,
+    SeedSchedule,
+    Simulation,
+    replication_keys,
+    textbook_agents,
+)
+from sim.network import Network
+from sim.version import __version__
+
+SIZES = (10_000, 100_000, 1_000_000)
+PROBS = (0.05, 0.2)
+N_SEEDS = 10
+MAX_RUNS = 20_000
+THREAD_RUNS = 200  # the batch size from which 2 threads should give >= 1.8x
+TEXTBOOK = Params(rule="cascade", active_steps=1)
+TARGETS = {
+    "ours_vs_cynetdiff": 2.0,
+    "ours_vs_bare": 0.7,
+    "fractional_vs_cynetdiff": 2.0,
+    "threads_speedup": 1.8,
+    "full_model_vs_bare": 0.5,
+    "cold_compile_s": 20.0,
+}
+
+
+def points(quick: bool) -> list[tuple[str, int | None]]:
+    """(graph, size) pairs to measure; real networks have their own size (None)."""
+    sizes = (10_000,) if quick else SIZES
+    synthetic = [(name, n) for name in graphs.SYNTHETIC for n in sizes]
+    real = ["email-Eu-core"] if quick else list(graphs.REAL)
+    return synthetic + [(name, None) for name in real]
+
+
+def build(name: str, n: int | None) -> Network | None:
+    if name in graphs.SYNTHETIC:
+        return graphs.SYNTHETIC[name](n)
+    return graphs.real(name)
+
+
+# ---------------------------------------------------------------------------------- timing
+def interleaved(fns: dict[str, Callable], repeat: int, pause: float = 0.0) -> dict[str, float]:
+    """Best seconds of each function over ``repeat`` rounds, one call of each per round."""
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(max(1, repeat)):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+            if pause:
+                time.sleep(pause)  # let OpenMP's spinning worker threads go to sleep
+    return best
+
+
+def _runs_for(seconds_per_run: float, budget: float) -> int:
+    """Runs for about ``budget`` seconds of the bare loop, at least THREAD_RUNS unless that
+    would take more than six budgets."""
+    floor = THREAD_RUNS if seconds_per_run * THREAD_RUNS <= 6 * budget else 10
+    return int(np.clip(int(budget / max(seconds_per_run, 1e-9)), floor, MAX_RUNS))
+
+
+def _bare_seconds_per_run(network: Network, p: float, seeds: np.ndarray) -> float:
+    runs = 1
+    while True:
+        sizes = np.zeros(runs, np.int64)
+        start = time.perf_counter()
+        bare.bare_ic(network.indptr, network.indices, p, seeds, runs, 1, sizes)
+        seconds = time.perf_counter() - start
+        if seconds > 0.02 or runs >= MAX_RUNS:
+            return seconds / runs
+        runs *= 4
+
+
+def cascade_point(name: str, network: Network, p: float, *, quick: bool, repeat: int) -> dict:
+    """Independent cascade at probability ``p``: every engine, one point of the table."""
+    n = network.n_nodes
+    seeds = np.sort(np.random.default_rng(2).choice(n, N_SEEDS, replace=False)).astype(np.int64)
+    ties = Network(network.indptr, network.indices, np.full(network.n_edges, p, np.float32))
+    budget = 0.05 if quick else 0.4
+    bare.bare_ic(network.indptr, network.indices, p, seeds, 1, 1, np.zeros(1, np.int64))
+    runs = _runs_for(_bare_seconds_per_run(network, p, seeds), budget)
+    keys = replication_keys(7, runs)
+    schedule = SeedSchedule.build(seeds)
+    pilot = Simulation(ties, textbook_agents(n), TEXTBOOK, schedule, 1000)
+    last = _last_active_day(pilot.run(keys[: min(runs, 50)]))
+    steps = max(20, 2 * last + 10)  # as a user would: well past the longest pilot cascade
+    simulation = Simulation(ties, textbook_agents(n), TEXTBOOK, schedule, steps)
+    simulation.run(keys[:2])
+    sizes = np.zeros(runs, np.int64)
+    out: dict = {}
+
+    def ours():
+        out.pop("ours", None)  # release the previous repeat's arrays, as a loop over chunks would
+        out["ours"] = simulation.run(keys)
+
+    fns = {
+        "ours": ours,
+        "bare": lambda: bare.bare_ic(network.indptr, network.indices, p, seeds, runs, 1, sizes),
+    }
+    if peers.version("cynetdiff"):
+        for engine, fn in peers.cynetdiff_ic(network, p, seeds, runs).items():
+            fns[engine] = lambda fn=fn, engine=engine: out.__setitem__(engine, fn())
+    seconds = interleaved(fns, repeat)
+    raw = out["ours"]
+    threads = min(2, numba.config.NUMBA_NUM_THREADS)
+    if threads > 1:
+        simulation.run(keys[:THREAD_RUNS], threads=threads)
+        seconds["ours_2_threads"] = interleaved(
+            {"t": lambda: out.__setitem__("threads", simulation.run(keys, threads=threads))},
+            repeat,
+            pause=0.3,
+        )["t"]
+        assert np.array_equal(out["threads"].step_stats, raw.step_stats)  # same numbers
+    rates = {engine: runs / s for engine, s in seconds.items()}
+    means = {"ours": float(raw.final_adopters().mean()), "bare": float(sizes.mean())}
+    means |= {
+        engine: float(out[engine])
+        for engine in ("cynetdiff_loop", "cynetdiff_batch")
+        if engine in out
+    }
+    if not quick and n <= 10_000 and peers.version("ndlib"):
+        nd_runs = 3
+        nd_seconds, means["ndlib"] = peers.ndlib_ic(network, p, seeds, nd_runs)
+        rates["ndlib"] = nd_runs / nd_seconds
+    cyn = max((rates[e] for e in ("cynetdiff_loop", "cynetdiff_batch") if e in rates), default=None)
+    return {
+        "graph": name,
+        "n": int(n),
+        "edges": int(network.n_edges),
+        "p": p,
+        "runs": runs,
+        "steps": steps,
+        "truncated": bool(_last_active_day(raw) >= steps - 1),
+        "mean_size": means,
+        "runs_per_s": rates,
+        "ours_vs_cynetdiff": None if cyn is None else rates["ours"] / cyn,
+        "ours_vs_bare": rates["ours"] / rates["bare"],
+        "threads_speedup": rates.get("ours_2_threads", np.nan) / rates["ours"],
+    }
+
+
+def _last_active_day(raw) -> int:
+    busy = np.flatnonzero(raw.stat("new_adopters").sum(axis=0))
+    return int(busy[-1]) if busy.size else 0
+
+
+def fractional_point(name: str, network: Network, *, quick: bool, repeat: int) -> dict | None:
+    """Textbook linear threshold: ours (``fractional``, unit trust, thresholds uniform on 0..1
+    drawn once for the population) against CyNetDiff's (thresholds drawn per run)."""
+    if not peers.version("cynetdiff"):
+        return None
+    n = network.n_nodes
+    rng = np.random.default_rng(3)
+    seeds = np.sort(np.random.default_rng(2).choice(n, N_SEEDS, replace=False))
+    ones = np.ones(n)
+    agents = AgentArrays(
+        ("topic0",), ones[:, None], ones[:, None], rng.random(n), np.ones(n, np.int32), ones, ones
+    )
+    simulation = Simulation(
+        network, agents, Params(rule="fractional", active_steps=1), SeedSchedule.build(seeds), 60
+    )
+    simulation.run(replication_keys(7, 2))
+    start = time.perf_counter()
+    simulation.run(replication_keys(7, 5))
+    per_run = (time.perf_counter() - start) / 5
+    runs = int(np.clip(int((0.05 if quick else 0.4) / max(per_run, 1e-9)), 10, MAX_RUNS))
+    keys = replication_keys(7, runs)
+    out: dict = {}
+    lt = peers.cynetdiff_lt(network, seeds, runs)
+    seconds = interleaved(
+        {
+            "ours": lambda: out.__setitem__("ours", simulation.run(keys)),
+            "cynetdiff_lt": lambda: out.__setitem__("cynetdiff_lt", lt()),
+        },
+        repeat,
+    )
+    rates = {engine: runs / s for engine, s in seconds.items()}
+    return {
+        "graph": name,
+        "n": n,
+        "edges": network.n_edges,
+        "runs": runs,
+        "runs_per_s": rates,
+        "mean_size": {
+            "ours": float(out["ours"].final_adopters().mean()),
+            "cynetdiff_lt": float(out["cynetdiff_lt"]),
+        },
+        "fractional_vs_cynetdiff": rates["ours"] / rates["cynetdiff_lt"],
+    }
+
+
+def full_model(n: int, replications: int) -> dict:
+    """The full model (topic trust, decaying and reinforced ties, fading memory, sponsored
+    posts, external influence, attribution; 60 days) on a follower graph with mean following
+    20: edges touched per second, against the bare loop's coins per second on the same graph
+    (p = 0.1 from the same 50 largest accounts)."""
+    from sim.config import Beta, Population
+    from sim.runner.realise import build_population, with_ties
+
+    rng = np.random.default_rng(2026)
+    network = graphs.follower(n, mean_degree=20.0, seed=2026)
+    network = with_ties(network, Beta(dist="beta", a=4, b=2), rng)
+    spec = {
+        "topics": ["fitness", "tech"],
+        "expertise": {"home": {"dist": "beta", "a": 4, "b": 2}, "off_topic": 0.3},
+        "interest": {"home": {"dist": "beta", "a": 5, "b": 2}, "off_topic": 0.3},
+        "threshold": {"dist": "uniform", "low": 0.02, "high": 0.3},
+        "activity": 0.8,
+        "attention": {"mode": "power_law", "value": 0.9, "exponent": 0.2},
+    }
+    population = build_population(Population.model_validate(spec), network, rng)
+    seeds = np.argsort(network.followers)[-50:]
+    params = Params(
+        rule="threshold",
+        active_steps=3,
+        tie_half_life=20,
+        reinforcement=0.1,
+        memory_half_life=10,
+        external_p=1e-5,
+    )
+    simulation = Simulation(
+        network,
+        population,
+        params,
+        SeedSchedule.build(seeds, 0, 3, 7),
+        60,
+        topic="fitness",
+        sponsored_weight=0.8,
+    )
+    simulation.run(replication_keys(0, 1))
+    start = time.perf_counter()
+    raw = simulation.run(replication_keys(1, replications))
+    seconds = time.perf_counter() - start
+    touched = float(raw.stat("edges_touched").sum())
+    seeds64 = np.sort(seeds).astype(np.int64)
+    runs = max(1, replications)
+    sizes = np.zeros(runs, np.int64)
+    bare.bare_ic(network.indptr, network.indices, 0.1, seeds64, 1, 1, sizes)
+    start = time.perf_counter()
+    coins = bare.bare_ic(network.indptr, network.indices, 0.1, seeds64, runs, 1, sizes)
+    bare_seconds = time.perf_counter() - start
+    return {
+        "n": network.n_nodes,
+        "edges": network.n_edges,
+        "replications": replications,
+        "seconds_per_replication": seconds / replications,
+        "edges_per_s": touched / seconds,
+        "bare_edges_per_s": coins / bare_seconds,
+        "full_model_vs_bare": (touched / seconds) / (coins / bare_seconds),
+    }
+
+
+_COMPILE_SCRIPT = """
+import json, time
+import numpy as np
+start = time.perf_counter()
+from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
+from sim.network.generators import erdos_renyi
+out = {"import": time.perf_counter() - start}
+network = erdos_renyi(300, 4.0, rng=np.random.default_rng(1))
+keys = replication_keys(1, 40)
+def timed(label, call):
+    start = time.perf_counter()
+    call()
+    out[label] = time.perf_counter() - start
+for label, params in (("general", Params(rule="cascade")),
+                      ("textbook", Params(rule="cascade", active_steps=1))):
+    simulation = Simulation(network, textbook_agents(300), params, SeedSchedule.build([0, 1]), 9)
+    timed(label + " 1 thread", lambda: simulation.run(keys[:2]))
+    timed(label + " 2 threads", lambda: simulation.run(keys, threads=2))
+timed("step", lambda: (simulation.start(keys[0]), simulation.step()))
+print(json.dumps(out))
+"""
+
+
+def compile_times() -> dict:
+    """Seconds of each kernel entry point's first call in a fresh process: with an empty numba
+    cache (cold: compile and store) and again with that cache (warm: load)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        out = {}
+        for label in ("cold", "warm"):
+            done = subprocess.run(
+                [sys.executable, "-c", _COMPILE_SCRIPT],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            times = json.loads(done.stdout.strip().splitlines()[-1])
+            times["total"] = sum(v for k, v in times.items() if k != "import")
+            out[label] = times
+    return out
+
+
+# ---------------------------------------------------------------------------------- driver
+def machine() -> dict:
+    return {
+        "cores": os.cpu_count(),
+        "numba_threads": numba.config.NUMBA_NUM_THREADS,
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "influence_sim": __version__,
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "cynetdiff": peers.version("cynetdiff"),
+        "ndlib": peers.version("ndlib"),
+    }
+
+
+def measure_graph(name: str, n: int | None, *, quick: bool, repeat: int) -> dict:
+    """Every measurement on one graph (cascade at each p, fractional)."""
+    start = time.perf_counter()
+    network = build(name, n)
+    if network is None:
+        return {"graph": name, "n": n, "missing": True, "cascade": [], "fractional": None}
+    built = time.perf_counter() - start
+    cascade = [cascade_point(name, network, p, quick=quick, repeat=repeat) for p in PROBS]
+    fractional = None
+    if name in ("chung_lu", "follower") or name in graphs.REAL:
+        fractional = fractional_point(name, network, quick=quick, repeat=repeat)
+    return {"graph": name, "n": network.n_nodes, "build_s": built, "cascade": cascade,
+            "fractional": fractional}  # fmt: skip
+
+
+def run(
+    *, quick: bool = False, repeat: int | None = None, progress=None, compile: bool | None = None
+) -> dict:
+    """The whole benchmark as one JSON-ready dict. ``quick``: 10^4 agents and one real network,
+    short timings, no ndlib, no cold compile (seconds). Otherwise every graph in its own
+    process (minutes)."""
+    repeat = repeat or (1 if quick else 3)
+    say = progress or (lambda line: None)
+    results = {"machine": machine(), "quick": quick, "repeat": repeat, "cascade": [],
+               "fractional": []}  # fmt: skip
+    for name, n in points(quick):
+        say(f"bench: {name}" + (f" n={n:,}" if n else ""))
+        if quick:
+            graph = measure_graph(name, n, quick=True, repeat=repeat)
+        else:
+            graph = _in_subprocess(name, n, repeat)
+        if graph.get("missing"):
+            say(f"bench: {name} skipped (no file in ../shared/data)")
+            continue
+        results["cascade"] += graph["cascade"]
+        if graph["fractional"]:
+            results["fractional"].append(graph["fractional"])
+    say("bench: full model")
+    results["full_model"] = full_model(10_000 if quick else 1_000_000, 2 if quick else 3)
+    if compile if compile is not None else not quick:
+        say("bench: compile times (fresh processes, empty numba cache)")
+        results["compile_s"] = compile_times()
+    else:
+        results["compile_s"] = None
+    results["targets"] = targets(results)
+    return results
+
+
+def _in_subprocess(name: str, n: int | None, repeat: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.bench.suite", name, str(n or 0), str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def targets(results: dict) -> list[dict]:
+    """The issue's targets, each with the worst measured value and whether it is met."""
+    rows = []
+
+    def add(name, values, goal, *, at_least=True):
+        values = [v for v in values if v is not None and np.isfinite(v)]
+        if not values:
+            return
+        worst = min(values) if at_least else max(values)
+        met = worst >= goal if at_least else worst <= goal
+        rows.append({"target": name, "goal": goal, "worst": worst, "met": bool(met)})
+
+    cascade = results["cascade"]
+    add("cascade 1 thread / best CyNetDiff", [r["ours_vs_cynetdiff"] for r in cascade],
+        TARGETS["ours_vs_cynetdiff"])  # fmt: skip
+    add("cascade 1 thread / bare loop", [r["ours_vs_bare"] for r in cascade],
+        TARGETS["ours_vs_bare"])  # fmt: skip
+    many = [r["threads_speedup"] for r in cascade if r["runs"] >= THREAD_RUNS]
+    add(f"2 threads / 1 thread (>= {THREAD_RUNS} runs)", many, TARGETS["threads_speedup"])
+    add("2 threads / 1 thread, any batch (never slower)",
+        [r["threads_speedup"] for r in cascade], 1.0)  # fmt: skip
+    add("fractional / CyNetDiff LT",
+        [r["fractional_vs_cynetdiff"] for r in results["fractional"]],
+        TARGETS["fractional_vs_cynetdiff"])  # fmt: skip
+    add("full model edges/s / bare loop", [results["full_model"]["full_model_vs_bare"]],
+        TARGETS["full_model_vs_bare"])  # fmt: skip
+    if results.get("compile_s"):
+        add("cold compile, s", [results["compile_s"]["cold"]["total"]],
+            TARGETS["cold_compile_s"], at_least=False)  # fmt: skip
+    return rows
+
+
+# ---------------------------------------------------------------------------------- text
+def _rate(value: float | None) -> str:
+    if value is None or not np.isfinite(value):
+        return "-"
+    for scale, suffix in ((1e6, " M"), (1e3, " k")):
+        if value >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def format_text(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        f"influence-sim {m['influence_sim']} bench{' --quick' if results['quick'] else ''}: "
+        f"{m['cores']} cores, Python {m['python']}, numpy {m['numpy']}, numba {m['numba']}, "
+        f"CyNetDiff {m['cynetdiff'] or 'not installed'}, ndlib {m['ndlib'] or 'not installed'}",
+        f"best of {results['repeat']}; runs/s; ratios measured in the same process",
+        "",
+        "independent cascade (10 random seeds, p on every edge)",
+        f"{'graph':<14} {'n':>9} {'edges':>10} {'p':>5} {'runs':>6} {'ours':>8} "
+        f"{'2 threads':>9} {'CyNetDiff':>9} {'bare':>8} {'÷CyN':>5} {'÷bare':>6} {'2T÷1T':>6}",
+    ]
+    for r in results["cascade"]:
+        rates = r["runs_per_s"]
+        cyn = max((rates[e] for e in ("cynetdiff_loop", "cynetdiff_batch") if e in rates),
+                  default=None)  # fmt: skip
+        ratio = "-" if r["ours_vs_cynetdiff"] is None else f"{r['ours_vs_cynetdiff']:.2f}"
+        lines.append(
+            f"{r['graph']:<14} {r['n']:>9,} {r['edges']:>10,} {r['p']:>5g} {r['runs']:>6} "
+            f"{_rate(rates['ours']):>8} {_rate(rates.get('ours_2_threads')):>9} "
+            f"{_rate(cyn):>9} {_rate(rates['bare']):>8} {ratio:>5} {r['ours_vs_bare']:>6.2f} "
+            f"{r['threads_speedup']:>6.2f}" + ("  (truncated)" if r["truncated"] else "")
+        )
+    if results["fractional"]:
+        lines += [
+            "",
+            "linear threshold (fractional, weights 1/in-degree)",
+            f"{'graph':<14} {'n':>9} {'runs':>6} {'ours':>8} {'CyNetDiff':>9} {'÷CyN':>5}",
+        ]
+        for r in results["fractional"]:
+            lines.append(
+                f"{r['graph']:<14} {r['n']:>9,} {r['runs']:>6} {_rate(r['runs_per_s']['ours']):>8} "
+                f"{_rate(r['runs_per_s']['cynetdiff_lt']):>9} {r['fractional_vs_cynetdiff']:>5.2f}"
+            )
+    f = results["full_model"]
+    lines += [
+        "",
+        f"full model, {f['n']:,} agents / {f['edges']:,} edges: "
+        f"{f['seconds_per_replication']:.2f} s per replication, {_rate(f['edges_per_s'])} edges/s; "
+        f"bare loop {_rate(f['bare_edges_per_s'])} edges/s; ratio {f['full_model_vs_bare']:.2f}",
+    ]
+    if results.get("compile_s"):
+        cold, warm = results["compile_s"]["cold"], results["compile_s"]["warm"]
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in cold.items() if k not in ("import", "total"))
+        lines.append(
+            f"first calls with an empty cache: {cold['total']:.1f} s ({parts}); "
+            f"from the cache: {warm['total']:.1f} s"
+        )
+    lines += ["", "targets"]
+    for t in results["targets"]:
+        sign = "<=" if t["target"].startswith("cold") else ">="
+        lines.append(
+            f"  {'met ' if t['met'] else 'MISS'} {t['target']}: worst {t['worst']:.2f} "
+            f"(goal {sign} {t['goal']:g})"
+        )
+    return "\n".join(lines)
+
+
+def _child(argv: list[str]) -> None:
+    name, n, repeat = argv[0], int(argv[1]) or None, int(argv[2])
+    print(json.dumps(measure_graph(name, n, quick=False, repeat=repeat)))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1:])

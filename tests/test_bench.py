@@ -1,0 +1,51 @@
+"""``influence-sim bench --quick --json`` runs and prints one strict JSON document.
+
+Speed itself is measured by the benchmark, never asserted here; this checks that the command
+works on this machine and reports what the closing table needs.
+"""
+
+import json
+
+import numpy as np
+
+from sim.bench import bare, graphs
+from sim.cli.main import main
+
+
+def test_bench_quick_json_prints_the_table_as_json(capsys):
+    assert main(["bench", "--quick", "--json"]) == 0
+    out = capsys.readouterr().out
+    results = json.loads(out)  # strict JSON: no NaN tokens
+    assert {"machine", "cascade", "fractional", "full_model", "compile_s", "targets"} <= set(
+        results
+    )
+    assert results["command"] == "influence-sim bench --quick --json"
+    assert results["machine"]["cores"] >= 1
+    assert {"numpy", "numba", "python", "cynetdiff", "ndlib"} <= set(results["machine"])
+    graphs_seen = {row["graph"] for row in results["cascade"]}
+    assert {"erdos_renyi", "chung_lu", "follower"} <= graphs_seen
+    for row in results["cascade"]:
+        assert row["p"] in (0.05, 0.2)
+        assert {"ours", "bare"} <= set(row["runs_per_s"])
+        assert row["runs_per_s"]["ours"] > 0 and row["ours_vs_bare"] > 0
+        # same model: our mean final size and the bare loop's agree roughly
+        ours, loop = row["mean_size"]["ours"], row["mean_size"]["bare"]
+        assert abs(ours - loop) <= 0.25 * max(ours, loop) + 5
+    assert results["full_model"]["edges_per_s"] > 0
+    assert all({"target", "goal", "worst", "met"} <= set(t) for t in results["targets"])
+
+
+def test_chung_lu_has_a_heavy_tail_and_bounded_in_degree():
+    network = graphs.chung_lu(20_000)
+    assert network.following.max() <= 10
+    assert 9.0 <= network.n_edges / network.n_nodes <= 10.0
+    assert network.followers.max() > 50 * np.median(network.followers)
+
+
+def test_bare_loop_counts_every_coin():
+    # a path 0 -> 1 -> 2 with p = 1: three nodes, two coins
+    indptr = np.array([0, 1, 2, 2], np.int64)
+    indices = np.array([1, 2], np.int32)
+    sizes = np.zeros(3, np.int64)
+    coins = bare.bare_ic(indptr, indices, 1.0, np.array([0], np.int64), 3, 1, sizes)
+    assert sizes.tolist() == [3, 3, 3] and coins == 6
