@@ -59,11 +59,13 @@ def run_sweep(
     task_size: int | None = None,
     max_memory: int | None = None,
     force: bool = False,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, str, int, int], None] | None = None,
 ) -> SweepOutcome:
     """Run (or resume) the sweep of ``scenario`` into the batch folder ``out``.
 
-    ``progress`` is called with (message, replications done, replications in all).
+    ``progress`` is called with (kind, message, replications done, replications in all),
+    ``kind`` being ``"start"`` (once, before the first task), ``"task"`` (each finished task)
+    or ``"point"`` (when every strategy of a point is complete).
     """
     started = time.perf_counter()
     points = expand(scenario, sweep)
@@ -85,7 +87,7 @@ def run_sweep(
         if sweep is not None
         else (scenario.sweep.model_dump(mode="json") if scenario.sweep is not None else None)
     )
-    _check_memory(points, executor, workers, scheduler, dask_local, max_memory)
+    largest = _check_memory(points, executor, workers, scheduler, dask_local, max_memory)
     store = BatchStore.open(out, header_for(points, strategies, reps, design), force=force)
     todo = _missing(store, points, strategies, reps)
     total = len(points) * len(strategies) * reps
@@ -94,14 +96,25 @@ def run_sweep(
     failures: list[dict] = []
     if todo:
         spec = BatchSpec(store.header["hash"], tuple(p.scenario for p in points), tuple(strategies))
-        size = task_size or _task_size(spec, todo)
+        per_replication = _time_replication(spec, todo)
+        size = task_size or _task_size(per_replication)
         tasks = _split(todo, size)
         pool = make_executor(executor, workers=workers, scheduler=scheduler, dask_local=dask_local)
+        left = {p.index: 0 for p in points}
+        for task in tasks:
+            left[task.point] += task.stop - task.start
         if progress is not None:
             progress(
+                "start",
                 f"{len(points)} points x {len(strategies)} strategies x {reps:,} replications: "
                 f"{len(tasks)} tasks of up to {size} on {pool.workers} {pool.name} worker(s)"
-                + (f"; {skipped:,} replications already recorded" if skipped else ""),
+                + (f"; {skipped:,} replications already recorded" if skipped else "")
+                + f"; estimated {resources.format_bytes(largest)} at the largest point"
+                + (
+                    f", about {_duration(per_replication * (total - done) / pool.workers)}"
+                    if per_replication
+                    else ""
+                ),
                 done,
                 total,
             )
@@ -130,8 +143,13 @@ def run_sweep(
                     continue  # retried on resume; the replications that worked are recomputed
                 store.record(task, result.tables, result.plan)
                 done += task.stop - task.start
+                left[task.point] -= task.stop - task.start
                 if progress is not None:
-                    progress(f"point {task.point} {strategies[task.strategy]!r}", done, total)
+                    progress("task", f"point {task.point} {strategies[task.strategy]!r}", done,
+                             total)  # fmt: skip
+                    if left[task.point] == 0:
+                        label = points[task.point].label
+                        progress("point", f"point {task.point} done ({label})", done, total)
         finally:
             pool.close()
     summary = summarise_store(store, points, strategies)
@@ -167,10 +185,25 @@ def _split(todo: list[Task], size: int) -> list[Task]:
     ]
 
 
-def _task_size(spec: BatchSpec, todo: list[Task]) -> int:
-    """Warm the kernels here (compile or load the cache once, before any worker starts) and
-    time replications to size tasks to about TASK_SECONDS each (on the first strategy that
-    can be planned; a plan that cannot is reported by its tasks)."""
+def _task_size(per_replication: float | None) -> int:
+    """Replications per task for tasks of about TASK_SECONDS."""
+    if per_replication is None:
+        return MAX_TASK
+    return int(min(MAX_TASK, max(1, math.ceil(TASK_SECONDS / max(per_replication, 1e-5)))))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:,.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:,.0f} min"
+    return f"{seconds / 3600:,.1f} h"
+
+
+def _time_replication(spec: BatchSpec, todo: list[Task]) -> float | None:
+    """Seconds per replication, measured here after warming the kernels (compiled or loaded
+    from the cache once, before any worker starts), on the first strategy that can be
+    planned (a plan that cannot is reported by its tasks); None if none can."""
     clear_cache()
     per_replication = None
     for first in todo:
@@ -184,15 +217,14 @@ def _task_size(spec: BatchSpec, todo: list[Task]) -> int:
         per_replication = (time.perf_counter() - started) / (probe.stop - probe.start)
         break
     clear_cache()
-    if per_replication is None:
-        return MAX_TASK
-    return int(min(MAX_TASK, max(1, math.ceil(TASK_SECONDS / max(per_replication, 1e-5)))))
+    return per_replication
 
 
-def _check_memory(points, executor, workers, scheduler, dask_local, limit) -> None:
+def _check_memory(points, executor, workers, scheduler, dask_local, limit) -> int:
     """Each worker holds one point's network and state at a time (two while it moves on);
     results stream to disk, so only one task's tables are in memory."""
     remote = scheduler is not None
+    largest = 0
     copies = 1 if executor == "threads" and dask_local is None else 2 * (dask_local or workers or 1)
     for point in points:
         found = resources.estimate(point.scenario, replications=1)
@@ -204,12 +236,10 @@ def _check_memory(points, executor, workers, scheduler, dask_local, limit) -> No
             found.state * copies,
             found.results * MAX_TASK,
         )
-        if remote:
-            continue  # the cluster's memory is the cluster's; each worker refuses for itself
-        try:
+        largest = max(largest, need.total)
+        if not remote:  # a cluster's memory is the cluster's
             resources.refuse_over(need, limit, where=f"sweep point {point.index} ({point.label})")
-        except InputError:
-            raise
+    return largest
 
 
 def summarise_store(

@@ -62,15 +62,28 @@ def run(args: argparse.Namespace) -> int:
     sweep = _design(scenario, args, parse_setting, validate_part)
     out = Path(args.out) if args.out else Path("results") / f"{safe_name(scenario.name)}-sweep"
     talk = _progress_enabled(args)
-    last = [0.0]
+    bar = []
+    started = time.perf_counter()
 
-    def progress(message: str, done: int, total: int) -> None:
+    def progress(kind: str, message: str, done: int, total: int) -> None:
+        """A bar with ETA on a terminal; otherwise one line per finished point."""
         if not talk:
             return
-        now = time.perf_counter()
-        if done in (0, total) or now - last[0] > 2 or not sys.stderr.isatty():
-            print(f"  {done:,}/{total:,} replications: {message}", file=sys.stderr, flush=True)
-            last[0] = now
+        if kind == "start":
+            print(message, file=sys.stderr, flush=True)
+            if sys.stderr.isatty():
+                from tqdm import tqdm
+
+                bar.append(tqdm(total=total, initial=done, unit="rep", file=sys.stderr))
+        elif bar:
+            bar[0].n = done
+            bar[0].refresh()
+            if done == total:
+                bar[0].close()
+        elif kind == "point":
+            seconds = time.perf_counter() - started
+            print(f"  {message}: {done:,}/{total:,} replications, {seconds:,.1f} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
 
     outcome = run_sweep(
         scenario,
