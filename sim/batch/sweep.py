@@ -268,6 +268,7 @@ def summarise_store(
                 ("time_to_half", "days_to_half"),
             ):
                 mean, low, high = mean_interval(group[column].to_numpy(np.float64), confidence)
+                low = max(low, 0.0) if low == low else low  # means of counts are >= 0
                 row |= {f"{label}_mean": mean, f"{label}_low": low, f"{label}_high": high}
             rows.append(row)
     return pd.DataFrame(rows)
