@@ -18,6 +18,7 @@ from sim.analysis.price_sweep import price_sweep_setup
 from sim.analysis.results import Results
 from sim.config.schema import Scenario
 from sim.errors import InputError
+from sim.optimize.plan import has_optimized, plan_strategies
 from sim.runner.prepare import Setup, build, prepare
 from sim.runner.stream import replication_range, run_meta, stream
 
@@ -72,7 +73,8 @@ def run(
     """
     setup = _setup(scenario, setup, parts)
     indices = replication_range(replications, setup.replications)
-    chunks = stream(setup, indices, threads=threads, progress=progress)
+    plans = plan_strategies(setup, threads=threads) if has_optimized(setup) else None
+    chunks = stream(setup, indices, plans=plans, threads=threads, progress=progress)
     return Results.from_stream(chunks, meta=run_meta(setup, indices))
 
 
@@ -95,6 +97,7 @@ def compare(
     return compare_setup(
         setup,
         replications,
+        plans=plan_strategies(setup, threads=threads) if has_optimized(setup) else None,
         progress=progress,
         confidence=confidence,
         bootstrap=bootstrap,

@@ -63,6 +63,11 @@ def make_plan(
     weight = campaign.sponsored_weight if (campaign and strategy.sponsored) else 1.0
     if strategy.select == "brand":
         return _brand_plan(strategy, network, agents, campaign, topic, rng, weight)
+    if strategy.select == "optimized":
+        raise StrategyError(
+            f"strategy {strategy.name!r} (select 'optimized') is chosen by the optimiser: run "
+            "it with influence-sim optimize or compare (sim.optimize.plan_strategies)"
+        )
     n = network.n_nodes
     tier_spec = campaign.tiers if campaign else Tiers()
     tiers = account_tiers(network.followers, n, tier_spec)
@@ -90,6 +95,34 @@ def make_plan(
         cost = price_per_post(network.followers[order], n, campaign) * strategy.posts
         chosen, spend = _within_budget(strategy, order, cost, campaign)
         notes = _budget_notes(strategy, campaign, order, chosen, cost)
+    return _scheduled(strategy, network, agents, campaign, tiers, chosen, spend, weight, notes)
+
+
+def plan_for_seeds(
+    strategy: Strategy,
+    network: Network,
+    agents: AgentArrays,
+    campaign: Campaign | None,
+    seeds: np.ndarray,
+    notes: tuple[str, ...] = (),
+) -> Plan:
+    """The plan that hires exactly ``seeds`` (agent ids) on ``strategy``'s terms (posts,
+    days, sponsorship), priced at the campaign's prices; what an optimiser scores and returns.
+    The budget is the caller's to respect (the optimiser checks it)."""
+    seeds = np.asarray(seeds, dtype=NODE)
+    weight = campaign.sponsored_weight if (campaign and strategy.sponsored) else 1.0
+    tier_spec = campaign.tiers if campaign else Tiers()
+    tiers = account_tiers(network.followers, network.n_nodes, tier_spec)
+    spend = 0.0
+    if campaign is not None and seeds.size:
+        cost = price_per_post(network.followers[seeds], network.n_nodes, campaign)
+        spend = float(np.sum(cost * strategy.posts))
+    return _scheduled(strategy, network, agents, campaign, tiers, seeds, spend, weight, notes)
+
+
+def _scheduled(strategy, network, agents, campaign, tiers, chosen, spend, weight, notes) -> Plan:
+    """Schedule the chosen accounts' posts, at their tier's engagement when the campaign has
+    an engagement table."""
     schedule = SeedSchedule.build(chosen, strategy.start, strategy.posts, strategy.every)
     if campaign is not None:
         table = engagement_by_tier(campaign)
@@ -112,7 +145,7 @@ def candidate_order(
 ) -> np.ndarray:
     """Candidate accounts in the order the strategy would hire them (int32)."""
     select = strategy.select
-    if select == "explicit":
+    if select == "explicit" or (select == "optimized" and strategy.ids):
         try:
             return network.node_ids(np.asarray(strategy.ids, dtype=np.int64))
         except InputError as error:
@@ -122,6 +155,8 @@ def candidate_order(
         pool = pool[tiers == TIER_NAMES.index(strategy.tier)]
     rank = {"top_followers": "followers", "topic": "topic", "random": "random"}.get(select)
     ordered = _ranked(pool, rank or strategy.rank, network, agents, topic, rng)
+    if select == "optimized" and strategy.pool is not None:  # the optimiser's candidates
+        ordered = ordered[: strategy.pool]
     if select == "communities" and network.community is not None:
         community = network.community[ordered]
         position = np.empty(ordered.size, dtype=np.int64)

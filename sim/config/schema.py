@@ -371,7 +371,11 @@ class Strategy(Strict):
     - ``communities``: one account per community in turn, each ranked by ``rank``;
     - ``explicit``: the listed ``ids`` (file labels for loaded networks);
     - ``brand``: no influencers; the brand's own account posts to a paid audience bought at
-      ``cpm`` per thousand impressions.
+      ``cpm`` per thousand impressions;
+    - ``optimized``: the set the optimiser finds best under the budget (``method``: ``celf``
+      lazy greedy on ``samples`` Monte-Carlo replications, ``ris`` reverse influence sampling
+      at accuracy ``epsilon`` for the ``cascade`` rule, ``auto`` picks), among candidates
+      restricted by ``tier``, ``ids`` (an explicit list) or the top ``pool`` by ``rank``.
 
     With a campaign budget, accounts are taken in ranked order while the budget covers them
     (``k`` caps the count; without ``k``, as many as the budget buys). ``sponsored: false`` is a
@@ -379,7 +383,9 @@ class Strategy(Strict):
     """
 
     name: Annotated[str, Field(min_length=1)]
-    select: Literal["tier", "topic", "top_followers", "random", "communities", "explicit", "brand"]
+    select: Literal[
+        "tier", "topic", "top_followers", "random", "communities", "explicit", "brand", "optimized"
+    ]
     k: Annotated[int, Field(ge=1)] | None = None
     tier: TierName | None = None
     rank: Literal["followers", "topic", "random"] = "followers"
@@ -392,6 +398,10 @@ class Strategy(Strict):
     audience: Literal["random", "interest"] = "random"
     brand_expertise: Probability = 0.5
     brand_tie: Probability = 0.2
+    method: Literal["auto", "celf", "ris"] | None = None
+    pool: PositiveInt | None = None
+    samples: Annotated[int, Field(ge=2)] | None = None
+    epsilon: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Strategy:
@@ -399,8 +409,13 @@ class Strategy(Strict):
             raise ValueError("select 'explicit' needs 'ids' (a list of node ids)")
         if self.select == "tier" and self.tier is None:
             raise ValueError("select 'tier' needs 'tier' (nano, micro, macro or mega)")
-        if self.select != "explicit" and self.ids is not None:
-            raise ValueError("'ids' is only used with select 'explicit'")
+        if self.select not in ("explicit", "optimized") and self.ids is not None:
+            raise ValueError("'ids' is only used with select 'explicit' (or 'optimized')")
+        if self.select != "optimized":
+            options = ("method", "pool", "samples", "epsilon")
+            given = [key for key in options if getattr(self, key) is not None]
+            if given:
+                raise ValueError(f"{', '.join(given)}: only used with select 'optimized'")
         return self
 
     @property

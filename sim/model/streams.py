@@ -15,7 +15,13 @@ purpose                   spawn key  draws
 ``REPLICATIONS``          (3, r)     the kernel key of replication ``r``
 ``BOOTSTRAP``             (4,)       bootstrap resamples of replications in comparisons
 ``DESIGN``                (5,)       the points of a random or Latin-hypercube sweep design
+``SELECTION``             (6, h, j)  an optimiser's selection replication ``j`` (CELF);
+                                     ``h`` = CRC-32 of the strategy name
+``RR_SETS``               (7, h, j)  the counter key of an optimiser's RR-set batch ``j``
 ========================  =========  ==================================================
+
+The optimiser chooses on ``SELECTION`` or ``RR_SETS`` keys and reports expected adopters on
+``REPLICATIONS`` keys: the replications that judge a plan are never the ones that chose it.
 """
 
 import zlib
@@ -30,6 +36,8 @@ SEEDING = 2
 REPLICATIONS = 3
 BOOTSTRAP = 4
 DESIGN = 5
+SELECTION = 6
+RR_SETS = 7
 PURPOSES = {
     "network": NETWORK,
     "population": POPULATION,
@@ -37,6 +45,8 @@ PURPOSES = {
     "replications": REPLICATIONS,
     "bootstrap": BOOTSTRAP,
     "design": DESIGN,
+    "selection": SELECTION,
+    "rr_sets": RR_SETS,
 }
 
 
@@ -50,6 +60,20 @@ def strategy_generator(seed: int, name: str) -> np.random.Generator:
     reordering strategies changes no other strategy's draws."""
     key = zlib.crc32(name.encode("utf-8"))
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SEEDING, key)))
+
+
+def optimizer_keys(seed: int, purpose: int, name: str, count: int) -> np.ndarray:
+    """``count`` uint64 kernel keys of an optimiser's ``SELECTION`` or ``RR_SETS`` stream for
+    the strategy ``name``: key ``j`` is ``SeedSequence(seed, spawn_key=(purpose, h, j))``'s
+    first word, ``h`` the CRC-32 of the name (hundreds of keys at most: one at a time)."""
+    if purpose not in (SELECTION, RR_SETS):
+        raise ValueError(f"optimizer_keys: purpose must be SELECTION or RR_SETS, got {purpose}")
+    h = zlib.crc32(name.encode("utf-8"))
+    words = [
+        np.random.SeedSequence(seed, spawn_key=(purpose, h, j)).generate_state(1, np.uint64)[0]
+        for j in range(int(count))
+    ]
+    return np.asarray(words, dtype=KEY)
 
 
 def replication_keys(seed: int, replications: range | int) -> np.ndarray:

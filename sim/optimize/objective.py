@@ -1,0 +1,85 @@
+"""What the optimiser maximises: expected organic adopters of a plan, on common random numbers.
+
+:class:`PlanObjective` turns a set of agent ids into the plan that hires exactly them on the
+optimised strategy's terms (posts, days, sponsorship, tier engagement, prices:
+:func:`sim.campaign.strategies.plan_for_seeds`), runs it with the engine on fixed selection
+keys and returns the mean organic adopters (adopters who were not seeds). Every set is scored
+on the same keys, so two sets differ only in their seeds (common random numbers), and the whole
+model is in the objective: topic trust, decay, attention, sponsored weight, posting schedule
+and any rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.campaign.pricing import account_tiers, price_per_post
+from sim.campaign.strategies import Plan, candidate_order, plan_for_seeds
+from sim.config.schema import Strategy, Tiers
+from sim.model import streams
+from sim.runner.prepare import Setup
+
+
+def organic_adopters(raw) -> np.ndarray:
+    """Adopters who were not seeds, per replication (float64 (R,))."""
+    return (raw.stat("new_adopters") - raw.stat("new_seed_adopters")).sum(axis=1).astype(float)
+
+
+class PlanObjective:
+    """Mean organic adopters of the plan hiring a set of agents, over fixed keys.
+
+    Parameters
+    ----------
+    setup : Setup
+        The prepared scenario (network, population, parameters, campaign).
+    strategy : Strategy
+        The ``optimized`` strategy whose terms (posts, start, every, sponsored) every plan
+        takes.
+    keys : numpy.ndarray
+        uint64 selection keys (:func:`sim.model.streams.optimizer_keys`).
+    threads : int
+        Threads per engine run (the numbers do not depend on it).
+    """
+
+    def __init__(self, setup: Setup, strategy: Strategy, keys: np.ndarray, threads: int = 1):
+        self.setup = setup
+        self.strategy = strategy
+        self.keys = np.asarray(keys, dtype=np.uint64)
+        self.threads = threads
+        self.runs = 0
+
+    def plan(self, seeds: Sequence[int], notes: tuple[str, ...] = ()) -> Plan:
+        setup = self.setup
+        ids = np.asarray(sorted(int(v) for v in seeds), dtype=np.int64)
+        return plan_for_seeds(
+            self.strategy, setup.network, setup.agents, setup.campaign, ids, notes
+        )
+
+    def samples(self, seeds: Sequence[int]) -> np.ndarray:
+        """Organic adopters of each selection replication (float64 (R,))."""
+        simulation = self.setup.simulation(self.plan(seeds))
+        self.runs += 1
+        return organic_adopters(simulation.run(self.keys, threads=self.threads))
+
+    def __call__(self, seeds: Sequence[int]) -> float:
+        return float(self.samples(seeds).mean())
+
+
+def candidates_and_costs(setup: Setup, strategy: Strategy) -> tuple[np.ndarray, np.ndarray]:
+    """The strategy's candidate pool (agent ids, int64, in the strategy's ranked order) and
+    each one's price for the strategy's posts (float64; ones without a campaign)."""
+    network = setup.network
+    campaign = setup.campaign
+    tier_spec = campaign.tiers if campaign else Tiers()
+    tiers = account_tiers(network.followers, network.n_nodes, tier_spec)
+    rng = streams.strategy_generator(setup.seed, strategy.name)
+    pool = candidate_order(strategy, network, setup.agents, setup.topic, tiers, rng).astype(
+        np.int64
+    )
+    pool = np.unique(pool) if strategy.ids else pool  # an explicit list may repeat ids
+    if campaign is None:
+        return pool, np.ones(pool.size)
+    cost = price_per_post(network.followers[pool], network.n_nodes, campaign) * strategy.posts
+    return pool, cost
