@@ -72,6 +72,28 @@ def killed_and_resumed(path: Path, out: Path, replications: int, fraction: float
     return straight, first, second, recorded
 
 
+def task_overhead(folder: Path) -> list[dict]:
+    """Per-task overhead: 400 tiny replications as one task and as 100 tasks, per executor."""
+    import sim
+
+    small = sim.config.parse_scenario(
+        "name: tiny\nnetwork: {generator: erdos_renyi, n: 2000, mean_degree: 5, ties: 0.2}\n"
+        "dynamics: {rule: cascade}\nstrategies: [{name: a, select: top_followers, k: 5}]\n"
+        "steps: 15\nreplications: 400\n",
+        source="tiny.yaml",
+    )
+    rows = []
+    for label, options in [
+        ("threads", {"executor": "threads", "workers": 1}),
+        ("2 processes", {"executor": "processes", "workers": 2}),
+        ("Dask LocalCluster, 2 workers", {"dask_local": 2}),
+    ]:
+        one, _ = timed(small, folder / f"one-{label}", task_size=400, **options)
+        many, _ = timed(small, folder / f"many-{label}", task_size=4, **options)
+        rows.append({"executor": label, "ms per task": (many - one) / 99 * 1000})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=200)
@@ -112,6 +134,7 @@ def main() -> None:
         path.write_text(sim.config.scenario_to_yaml(scenario))
         straight, first, second, recorded = killed_and_resumed(path, folder / "killed",
                                                                replications)  # fmt: skip
+        overheads = pd.DataFrame(task_overhead(folder))
     table = pd.DataFrame(rows)
     one = table.loc[0, "runs/s"]
     table["vs 1 thread"] = table["runs/s"] / one
@@ -121,6 +144,7 @@ def main() -> None:
     print(f"2 workers vs 1: threads {table.loc[1, 'vs 1 thread']:.2f}x, processes "
           f"{table.loc[2, 'vs 1 thread']:.2f}x (target >= 1.8)")  # fmt: skip
     print(f"Dask LocalCluster vs the local default: {dask / default:.2f} (target within 0.8-1.2)")
+    print(overheads.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     overhead = (first + second - straight) / straight
     print(f"killed after {first:.1f} s with {recorded} tasks recorded, resumed in {second:.1f} s;"
           f" straight run {straight:.1f} s (CLI, incl. start-up): resume overhead "
