@@ -89,24 +89,31 @@ def sample_sets(
                 v = rsources[k]
                 e = redges[k]
                 p = trust[e]
-                if p <= 0.0:
-                    continue
-                seen = uniform(seen_base, e)
                 convert = uniform(convert_base, e)
-                if marked[v] != stamp and seen < seed_seen[v] and convert < p * sponsored_weight:
-                    marked[v] = stamp
-                    if used == members.size:
-                        members = _grow(members)
-                    members[used] = v
-                    used += 1
-                if visited[v] == stamp or convert >= p:
+                if convert >= p:  # p * sponsored_weight <= p: neither kind converts
+                    continue
+                seen = -1.0  # drawn only when an attention below 1 needs it
+                limit = seed_seen[v]
+                if marked[v] != stamp and limit > 0.0 and convert < p * sponsored_weight:
+                    if limit < 1.0:
+                        seen = uniform(seen_base, e)
+                    if seen < limit:
+                        marked[v] = stamp
+                        if used == members.size:
+                            members = _grow(members)
+                        members[used] = v
+                        used += 1
+                if visited[v] == stamp:
                     continue
                 m = _posts(post_base, v, activity[v], active_steps)
                 if m == 0:
                     continue
                 a = attention[v]
-                if a < 1.0 and seen >= 1.0 - (1.0 - a) ** m:
-                    continue
+                if a < 1.0:
+                    if seen < 0.0:
+                        seen = uniform(seen_base, e)
+                    if seen >= 1.0 - (1.0 - a) ** m:
+                        continue
                 visited[v] = stamp
                 queue[tail] = v
                 tail += 1
@@ -171,3 +178,22 @@ def greedy_cover(indptr, members, node_ptr, node_sets, cost, budget, k, by_ratio
             for j in range(indptr[s], indptr[s + 1]):
                 count[members[j]] -= 1
     return seeds[:picks], covered[:picks]
+
+
+@njit(cache=True, nogil=True)
+def invert(indptr, members, n_nodes):
+    """The sets that hold each agent, by counting sort: ``node_ptr`` int64 (N + 1,) and
+    ``node_sets`` int64 (members.size,), sets ascending within an agent."""
+    node_ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    for j in range(members.size):
+        node_ptr[members[j] + 1] += 1
+    for v in range(n_nodes):
+        node_ptr[v + 1] += node_ptr[v]
+    fill = node_ptr[:-1].copy()
+    node_sets = np.empty(members.size, dtype=np.int64)
+    for s in range(indptr.size - 1):
+        for j in range(indptr[s], indptr[s + 1]):
+            v = members[j]
+            node_sets[fill[v]] = s
+            fill[v] += 1
+    return node_ptr, node_sets

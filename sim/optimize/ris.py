@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,25 +52,37 @@ def unsupported_reason(setup: Setup) -> str | None:
     return None
 
 
-@dataclass
 class RRSets:
-    """RR sets drawn on one key, grown on demand; ``members`` int32, ``indptr`` int64."""
+    """RR sets drawn on one key, grown on demand (amortised doubling buffers): ``indptr``
+    int64 (S + 1,) and ``members`` int32 views of the sets drawn so far."""
 
-    sampler: Sampler
-    key: np.uint64
-    indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
-    members: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    def __init__(self, sampler: Sampler, key: np.uint64):
+        self.sampler = sampler
+        self.key = key
+        self._indptr = np.zeros(1024, dtype=np.int64)
+        self._members = np.zeros(4096, dtype=np.int32)
+        self.count = 0
 
     @property
-    def count(self) -> int:
-        return self.indptr.size - 1
+    def indptr(self) -> np.ndarray:
+        return self._indptr[: self.count + 1]
+
+    @property
+    def members(self) -> np.ndarray:
+        return self._members[: self._indptr[self.count]]
 
     def extend(self, total: int) -> None:
         """Draw sets until there are ``total``."""
-        if total > self.count:
-            sizes, members = self.sampler.draw(self.key, self.count, total - self.count)
-            self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(sizes)])
-            self.members = np.concatenate([self.members, members])
+        if total <= self.count:
+            return
+        sizes, members = self.sampler.draw(self.key, self.count, total - self.count)
+        used = int(self._indptr[self.count])
+        self._indptr = _fit(self._indptr, total + 1)
+        self._members = _fit(self._members, used + members.size)
+        np.cumsum(sizes, out=self._indptr[self.count + 1 : total + 1])
+        self._indptr[self.count + 1 : total + 1] += used
+        self._members[used : used + members.size] = members
+        self.count = total
 
     def nbytes(self) -> int:
         """Memory of the sets and of the agent -> sets index built to cover them."""
@@ -79,12 +91,16 @@ class RRSets:
     def inverted(self) -> tuple[np.ndarray, np.ndarray]:
         """For each agent the sets that hold it: ``node_ptr`` int64 (N + 1,), ``node_sets``
         int64."""
-        n = self.sampler.n
-        set_of = np.repeat(np.arange(self.count, dtype=np.int64), np.diff(self.indptr))
-        order = np.argsort(self.members, kind="stable")
-        node_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.members, minlength=n), out=node_ptr[1:])
-        return node_ptr, set_of[order]
+        return rr_sets.invert(self.indptr, self.members, self.sampler.n)
+
+
+def _fit(buffer: np.ndarray, size: int) -> np.ndarray:
+    """``buffer`` itself when it holds ``size`` entries, else a copy at least twice as big."""
+    if size <= buffer.size:
+        return buffer
+    grown = np.empty(max(size, 2 * buffer.size), dtype=buffer.dtype)
+    grown[: buffer.size] = buffer
+    return grown
 
 
 class Sampler:
@@ -175,7 +191,10 @@ def budgeted_cover(sets: RRSets, cost: np.ndarray, budget: float, k: int | None)
     node_ptr, node_sets = sets.inverted()
     cap = -1 if k is None else int(k)
     found = []
-    for rule, by_ratio in (("cost-benefit", True), ("unit-cost", False)):
+    finite = cost[np.isfinite(cost)]
+    uniform = finite.size == 0 or bool(np.all(finite == finite[0]))
+    rules = (("unit-cost", False),) if uniform else (("cost-benefit", True), ("unit-cost", False))
+    for rule, by_ratio in rules:  # with equal prices the two greedy rules coincide
         seeds, covered = rr_sets.greedy_cover(
             sets.indptr, sets.members, node_ptr, node_sets, cost, float(budget), cap, by_ratio
         )
