@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.cli import bench, sweep, teach
+from sim.cli import bench, optimize, sweep, teach
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     teach.add_parser(commands)
     bench.add_parser(commands)
     sweep.add_parser(commands, _common, _positive)
+    optimize.add_parser(commands, _common, _load, _progress)
     return parser
 
 
