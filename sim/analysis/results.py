@@ -96,7 +96,17 @@ class Results:
                 plan_rows.append(plan_row(chunk.plan))
         results = cls.concat(parts, meta=meta or {})
         results.strategies = pd.DataFrame(plan_rows)
+        results.sort()  # ensembles arrive replication by replication
         return results
+
+    def sort(self) -> None:
+        """Order every table by strategy (scenario order), replication, then step, seed or
+        community; stable, so tables already in that order are left as they are."""
+        for name in _TABLES:
+            table = getattr(self, name)
+            keys = [c for c in ("strategy", "replication") if c in table.columns]
+            if len(table) and keys:
+                setattr(self, name, table.sort_values(keys, kind="stable", ignore_index=True))
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per strategy: mean, standard deviation and t interval of the mean of the outcomes

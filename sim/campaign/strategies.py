@@ -63,6 +63,9 @@ def make_plan(
     weight = campaign.sponsored_weight if (campaign and strategy.sponsored) else 1.0
     if strategy.select == "brand":
         return _brand_plan(strategy, network, agents, campaign, topic, rng, weight)
+    if strategy.select == "none":  # outside influence only: no seeds, no spend
+        schedule = SeedSchedule.build(np.zeros(0, dtype=NODE), 0, 1, 1)
+        return Plan(strategy, network, agents, schedule, 0.0, dict.fromkeys(TIER_NAMES, 0), weight)
     if strategy.select == "optimized":
         raise StrategyError(
             f"strategy {strategy.name!r} (select 'optimized') is chosen by the optimiser: run "

@@ -15,8 +15,15 @@ from collections.abc import Sequence
 from sim.errors import InputError
 
 
-def check_parts(strategies: Sequence, campaign, steps: int, topics: Sequence[str]) -> None:
-    """Raise :class:`~sim.errors.InputError` naming the first broken rule."""
+def check_parts(
+    strategies: Sequence,
+    campaign,
+    steps: int,
+    topics: Sequence[str],
+    external_p: float | None = None,
+) -> None:
+    """Raise :class:`~sim.errors.InputError` naming the first broken rule (``external_p``:
+    the dynamics' outside adoption chance, when known)."""
     if campaign is not None and campaign.topic not in (None, *topics):
         raise InputError(
             f"campaign.topic: {campaign.topic!r} is not one of population.topics {list(topics)}"
@@ -26,6 +33,13 @@ def check_parts(strategies: Sequence, campaign, steps: int, topics: Sequence[str
     if repeated:
         raise InputError(f"strategies: names must be distinct; repeated: {repeated}")
     for index, strategy in enumerate(strategies):
+        if strategy.select == "none":
+            if external_p is not None and external_p <= 0:
+                raise InputError(
+                    f"strategies.{index}: {strategy.name!r} seeds nobody, so nothing can happen "
+                    "without outside influence; set dynamics.external_p > 0 (Bass's p)"
+                )
+            continue
         unsized = strategy.k is None and strategy.select != "explicit"  # ids give the count
         if campaign is None and (unsized or strategy.select == "brand"):
             why = "a brand account buys reach" if strategy.select == "brand" else "no k given"

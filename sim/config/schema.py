@@ -132,6 +132,9 @@ class GeneratedNetwork(Strict):
     reciprocity: Probability | None = None
     closure: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
     ties: Value = 1.0
+    resample: Literal["once", "per_replication"] = "once"
+    """``per_replication``: every replication draws its own network from its own stream (an
+    ensemble, as in Watts 2002); ``once``: one network shared by every replication."""
 
     @model_validator(mode="after")
     def _required(self) -> GeneratedNetwork:
@@ -239,6 +242,9 @@ class Population(Strict):
     file: FilePath | None = None
     """Optional CSV of per-agent values overriding the draws: a ``node`` column plus any of
     ``threshold``, ``activity``, ``expertise_<topic>``, ``interest_<topic>``."""
+    resample: Literal["once", "per_replication"] = "once"
+    """``per_replication``: every replication draws its own agents (thresholds, expertise, ...)
+    from its own stream; ``once``: one population shared by every replication."""
 
     @model_validator(mode="after")
     def _unique_topics(self) -> Population:
@@ -372,6 +378,8 @@ class Strategy(Strict):
     - ``explicit``: the listed ``ids`` (file labels for loaded networks);
     - ``brand``: no influencers; the brand's own account posts to a paid audience bought at
       ``cpm`` per thousand impressions;
+    - ``none``: nobody is seeded (pure external influence: Bass's ``p``, advertising); needs
+      ``dynamics.external_p`` > 0;
     - ``optimized``: the set the optimiser finds best under the budget (``method``: ``celf``
       lazy greedy on ``samples`` Monte-Carlo replications, ``ris`` reverse influence sampling
       at accuracy ``epsilon`` for the ``cascade`` rule, ``auto`` picks), among candidates
@@ -380,11 +388,21 @@ class Strategy(Strict):
     With a campaign budget, accounts are taken in ranked order while the budget covers them
     (``k`` caps the count; without ``k``, as many as the budget buys). ``sponsored: false`` is a
     relationship programme: posts carry organic weight 1 instead of the sponsored discount.
+    ``redraw: per_replication`` makes a randomised choice (``random``, ``rank: random``, a
+    brand's random audience) afresh in every replication, from that replication's stream.
     """
 
     name: Annotated[str, Field(min_length=1)]
     select: Literal[
-        "tier", "topic", "top_followers", "random", "communities", "explicit", "brand", "optimized"
+        "tier",
+        "topic",
+        "top_followers",
+        "random",
+        "communities",
+        "explicit",
+        "brand",
+        "optimized",
+        "none",
     ]
     k: Annotated[int, Field(ge=1)] | None = None
     tier: TierName | None = None
@@ -402,6 +420,7 @@ class Strategy(Strict):
     pool: PositiveInt | None = None
     samples: Annotated[int, Field(ge=2)] | None = None
     epsilon: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    redraw: Literal["once", "per_replication"] = "once"
 
     @model_validator(mode="after")
     def _consistent(self) -> Strategy:
@@ -504,7 +523,13 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         # Messages start with the key path they are about; sim.config.gate turns it into a line.
-        check_parts(self.strategies, self.campaign, self.steps, self.population.topics)
+        check_parts(
+            self.strategies,
+            self.campaign,
+            self.steps,
+            self.population.topics,
+            external_p=self.dynamics.external_p,
+        )
         return self
 
     @property

@@ -10,8 +10,11 @@ key elsewhere.
 purpose                   spawn key  draws
 ========================  =========  ==================================================
 ``NETWORK``               (0,)       the generated network and its tie strengths
+                          (0, r)     replication ``r``'s own network (``resample``)
 ``POPULATION``            (1,)       agents' expertise, interest, thresholds, activity
+                          (1, r)     replication ``r``'s own agents (``resample``)
 ``SEEDING``               (2, h)     strategy choices; ``h`` = CRC-32 of the strategy name
+                          (2, h, r)  replication ``r``'s own choice (``redraw``)
 ``REPLICATIONS``          (3, r)     the kernel key of replication ``r``
 ``BOOTSTRAP``             (4,)       bootstrap resamples of replications in comparisons
 ``DESIGN``                (5,)       the points of a random or Latin-hypercube sweep design
@@ -50,16 +53,20 @@ PURPOSES = {
 }
 
 
-def generator(seed: int, purpose: int) -> np.random.Generator:
-    """A numpy Generator for one purpose (``NETWORK``, ``POPULATION``, ``BOOTSTRAP``)."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(purpose,)))
+def generator(seed: int, purpose: int, replication: int | None = None) -> np.random.Generator:
+    """A numpy Generator for one purpose (``NETWORK``, ``POPULATION``, ``BOOTSTRAP``, ...);
+    with ``replication``, that replication's own stream of it (ensembles)."""
+    key = (purpose,) if replication is None else (purpose, int(replication))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
-def strategy_generator(seed: int, name: str) -> np.random.Generator:
+def strategy_generator(seed: int, name: str, replication: int | None = None) -> np.random.Generator:
     """The stream of one strategy's choices, keyed by its name, so that adding, removing or
-    reordering strategies changes no other strategy's draws."""
+    reordering strategies changes no other strategy's draws; with ``replication``, that
+    replication's own choice (``redraw: per_replication``)."""
     key = zlib.crc32(name.encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SEEDING, key)))
+    spawn = (SEEDING, key) if replication is None else (SEEDING, key, int(replication))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn))
 
 
 def optimizer_keys(seed: int, purpose: int, name: str, count: int) -> np.ndarray:

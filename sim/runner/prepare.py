@@ -8,6 +8,7 @@ streams, and returns a :class:`Setup`. Strategies become concrete plans on it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,14 @@ import numpy as np
 from sim.campaign.strategies import Plan, StrategyError, make_plan
 from sim.config.gate import load_scenario, validate_part
 from sim.config.rules import check_parts
-from sim.config.schema import Campaign, Scenario, Strategy
+from sim.config.schema import (
+    Campaign,
+    FileNetwork,
+    GeneratedNetwork,
+    Population,
+    Scenario,
+    Strategy,
+)
 from sim.errors import InputError
 from sim.model import streams
 from sim.model.engine import Simulation
@@ -44,11 +52,56 @@ class Setup:
     seed: int
     replications: int
     scenario: Scenario | None
+    network_spec: GeneratedNetwork | FileNetwork | None = None
+    population_spec: Population | None = None
 
-    def plan(self, strategy: Strategy | str) -> Plan:
-        """The concrete plan (seeds, schedule, spend) of one strategy."""
+    @property
+    def resamples(self) -> bool:
+        """Whether every replication draws its own network or population (an ensemble)."""
+        return _per_replication(self.network_spec) or _per_replication(self.population_spec)
+
+    def redraws(self, strategy: Strategy) -> bool:
+        """Whether ``strategy`` chooses its seeds afresh in every replication."""
+        return strategy.redraw == "per_replication"
+
+    def varies(self, strategies) -> bool:
+        """Whether a run of ``strategies`` needs a world or a plan per replication."""
+        return self.resamples or any(self.redraws(s) for s in strategies)
+
+    def world(self, replication: int) -> Setup:
+        """The setup of one replication: its own network and population where the scenario
+        resamples them (from that replication's streams), the shared ones otherwise."""
+        if not self.resamples:
+            return self
+        network, agents = self.network, self.agents
+        if _per_replication(self.network_spec):
+            with _located(self.scenario, "network"):
+                network = build_network(
+                    self.network_spec, streams.generator(self.seed, streams.NETWORK, replication)
+                )
+        if _per_replication(self.network_spec) or _per_replication(self.population_spec):
+            spec = self.population_spec
+            if spec is None:  # fixed arrays given: they must fit every drawn network
+                if agents.n_agents != network.n_nodes:
+                    raise InputError("population: fixed agents cannot follow a resampled network")
+            else:
+                with _located(self.scenario, "population"):
+                    rng = (
+                        streams.generator(self.seed, streams.POPULATION, replication)
+                        if _per_replication(spec)
+                        else streams.generator(self.seed, streams.POPULATION)
+                    )
+                    agents = build_population(
+                        spec, network, rng, self.campaign.tiers if self.campaign else None
+                    )
+        return dataclasses.replace(self, network=network, agents=agents)
+
+    def plan(self, strategy: Strategy | str, replication: int | None = None) -> Plan:
+        """The concrete plan (seeds, schedule, spend) of one strategy; ``replication`` gives
+        a ``redraw: per_replication`` strategy that replication's own choice."""
         if isinstance(strategy, str):
             strategy = self.strategy(strategy)
+        redraw = replication if self.redraws(strategy) else None
         try:
             return make_plan(
                 strategy,
@@ -56,7 +109,7 @@ class Setup:
                 self.agents,
                 self.campaign,
                 self.topic,
-                streams.strategy_generator(self.seed, strategy.name),
+                streams.strategy_generator(self.seed, strategy.name, redraw),
             )
         except StrategyError as error:
             index = self.strategies.index(strategy)
@@ -139,8 +192,9 @@ def prepare(
     network = network if network is not None else (base.network if base else None)
     if network is None:
         raise InputError("network: give a scenario or a network")
+    network_spec = None
     if not isinstance(network, Network):
-        spec = validate_part("network", network)
+        spec = network_spec = validate_part("network", network)
         refuse_over(
             estimate_parts(
                 spec,
@@ -155,6 +209,7 @@ def prepare(
         with _located(base, "network"):
             network = build_network(spec, streams.generator(root, streams.NETWORK))
     population = _part("population", population, base, passthrough=AgentArrays)
+    population_spec = population if not isinstance(population, AgentArrays) else None
     if not isinstance(population, AgentArrays):
         with _located(base, "population"):
             population = build_population(
@@ -169,10 +224,28 @@ def prepare(
         )
     dynamics = _part("dynamics", dynamics, base, passthrough=Params)
     params = dynamics if isinstance(dynamics, Params) else dynamics.params()
-    check_parts(strategies, campaign, steps, population.topics)
+    check_parts(strategies, campaign, steps, population.topics, external_p=params.external_p)
+    if _per_replication(network_spec) or _per_replication(population_spec):
+        optimized = [s.name for s in strategies if s.select == "optimized"]
+        if optimized:
+            raise InputError(
+                f"strategies: {optimized} are optimised for one network; they cannot run on a "
+                "network or population resampled per replication"
+            )
     topic = campaign.topic if campaign is not None and campaign.topic else population.topics[0]
     return Setup(
-        network, population, params, campaign, strategies, topic, steps, root, replications, base
+        network,
+        population,
+        params,
+        campaign,
+        strategies,
+        topic,
+        steps,
+        root,
+        replications,
+        base,
+        network_spec,
+        population_spec,
     )
 
 
@@ -184,6 +257,10 @@ def build(
     setup = prepare(scenario, **parts)
     chosen = setup.strategy(strategy) if strategy else setup.strategies[0]
     return setup.simulation(setup.plan(chosen))
+
+
+def _per_replication(spec) -> bool:
+    return getattr(spec, "resample", "once") == "per_replication"
 
 
 @contextmanager

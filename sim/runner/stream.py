@@ -83,6 +83,10 @@ def stream(
     threads = default_threads() if threads is None else threads
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise InputError(f"chunk_size: must be an integer >= 1, got {chunk_size!r}")
+    strategies = [p.strategy for p in plans] if plans is not None else list(setup.strategies)
+    if setup.varies(strategies):
+        yield from _ensemble(setup, indices, strategies, plans, point, threads, progress)
+        return
     todo = plans if plans is not None else (setup.plan(s) for s in setup.strategies)
     for plan in todo:
         simulation = setup.simulation(plan)
@@ -93,6 +97,27 @@ def stream(
             yield Chunk(point, plan.strategy.name, chunk, plan, raw)
             if progress is not None:
                 progress(len(chunk))
+
+
+def _ensemble(setup, indices, strategies, plans, point, threads, progress) -> Iterator[Chunk]:
+    """Replication by replication: each draws its own world (network, population) where the
+    scenario resamples them, and its own seeds where a strategy redraws them; the strategies
+    of one replication share that world and its kernel key (common random numbers)."""
+    fixed = {p.strategy.name: p for p in plans} if plans is not None else {}
+    for r in indices:
+        world = setup.world(r)
+        key = streams.replication_keys(setup.seed, [r])
+        for strategy in strategies:
+            if world is setup and not setup.redraws(strategy):  # the same plan every time
+                if strategy.name not in fixed:
+                    fixed[strategy.name] = setup.plan(strategy)
+                plan = fixed[strategy.name]
+            else:
+                plan = world.plan(strategy, replication=r)
+            raw = world.simulation(plan).run(key, np.asarray([r]), threads=1)
+            yield Chunk(point, strategy.name, range(r, r + 1), plan, raw)
+        if progress is not None:
+            progress(len(strategies))
 
 
 def default_threads() -> int:
