@@ -264,7 +264,8 @@ def _validate(args: argparse.Namespace) -> int:
     network = report["network"]
     print(
         f"{args.scenario}: ok. {network['nodes']:,} agents, {network['edges']:,} edges, "
-        f"topic {setup.topic!r}, {len(plans)} strategies; a compare needs "
+        f"topic {setup.topic!r}, {len(plans)} strateg{'y' if len(plans) == 1 else 'ies'}; "
+        "a compare needs "
         f"{resources.format_bytes(need.total)} at most"
     )
     print(pd.DataFrame(report["strategies"]).to_string(index=False))
