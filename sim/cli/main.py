@@ -41,9 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         return _fail(args, f"error: {error}", 2)
     except KeyboardInterrupt:
-        return _fail(
-            args, "interrupted: stopped before finishing; no output folder was changed", 130
+        done = (
+            "what was recorded is kept: run the same command to resume"
+            if getattr(args, "command", None).__module__.endswith("sweep")
+            else "no output folder was changed"
         )
+        return _fail(args, f"interrupted: stopped before finishing; {done}", 130)
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
