@@ -58,6 +58,7 @@ def _block(
             graph.indices,
             graph.tie0,
             agents.expertise,
+            agents.interest,
             agents.is_seed,
             agents.community,
             schedule.nodes,
@@ -72,6 +73,7 @@ def _block(
             state.touched_list,
             state.adopted_before,
             state.counters,
+            state.origin_of,
             step_stats,
             by_origin,
             by_community,
@@ -121,6 +123,7 @@ def thread_state(stack, k):
         stack.post_nodes[k],
         stack.post_weight[k],
         stack.counters[k],
+        stack.origin_of[k],
     )
 
 

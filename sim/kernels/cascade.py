@@ -42,27 +42,32 @@ from sim.kernels.diffusion import (
 
 @njit(cache=True)
 def run_block(
-    keys, lo, hi, keep_last, indptr, indices, tie0, expertise, is_seed, community, seed_nodes,
-    seed_steps, seed_origin, steps, sponsored_weight, record, flags, has_posted, order, touched,
-    adopted_before, counters, step_stats, by_origin, by_community,
+    keys, lo, hi, keep_last, indptr, indices, tie0, expertise, interest, is_seed, community,
+    seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record, flags, has_posted,
+    order, touched, adopted_before, counters, origin_of, step_stats, by_origin, by_community,
 ):  # fmt: skip
     """Replications ``lo .. hi - 1`` of ``keys`` on the textbook IC path, each reset after it
     (except the last when ``keep_last``, so its final state can be read).
 
     The arrays are the fields of :class:`sim.kernels.diffusion.Graph` (indptr, indices, tie0),
-    ``Agents`` (expertise, is_seed, community), ``Schedule`` (seed_nodes, seed_steps,
+    ``Agents`` (expertise, interest, is_seed, community), ``Schedule`` (seed_nodes, seed_steps,
     seed_origin) and ``State`` (record = agent, flags, has_posted, order = adoption_order,
-    touched = touched_list, adopted_before, counters), same dtypes and shapes, passed one by
-    one: the loop then reads no tuple and takes no array view, so a replication costs only
-    what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64 (R, steps,
-    N_STEP_STATS), ``by_origin`` int64 (R, G + 1) and ``by_community`` int64 (R, C) are zeroed
-    by the caller and indexed by replication.
+    touched = touched_list, adopted_before, counters, origin_of), same dtypes and shapes,
+    passed one by one: the loop then reads no tuple and takes no array view, so a replication
+    costs only what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64
+    (R, steps, N_STEP_STATS), ``by_origin`` int64 (R, G + 1) and ``by_community`` int64 (R, C)
+    are zeroed by the caller and indexed by replication.
+
+    The 32-byte agent records are written only for the replication whose final state is kept:
+    the others work on the one-byte flags (adopted, aware, seen today) and the compact
+    ``origin_of``, and reset only those, so a large network's records stay out of the cache.
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
     n_scheduled = seed_nodes.size
     no_origin = by_origin.shape[1] - 1
     for r in range(lo, hi):
+        kept = keep_last and r == hi - 1  # this replication's final state is read: keep records
         base = stream_base(keys[r], STREAM_CASCADE, 0)
         n_adopted = 0
         n_touched = 0
@@ -77,15 +82,17 @@ def run_block(
             first_seed_post = cursor
             while cursor < n_scheduled and seed_steps[cursor] == t:
                 i = seed_nodes[cursor]
-                if record[i].adopt_time < 0:
-                    record[i].origin = seed_origin[cursor]
-                    if record[i].first_seen < 0:
-                        record[i].first_seen = t
+                if not flags[i] & ADOPTED:
+                    origin_of[i] = seed_origin[cursor]
+                    if not flags[i] & AWARE:
+                        if kept:
+                            record[i].first_seen = t
                         flags[i] |= AWARE | SEEN_TODAY
                         touched[n_touched] = i
                         n_touched += 1
                         new_aware += 1
-                    record[i].adopt_time = t
+                    if kept:
+                        record[i].adopt_time = t
                     flags[i] |= ADOPTED
                     order[n_adopted] = i
                     n_adopted += 1
@@ -107,7 +114,7 @@ def run_block(
                     posts += 1
                 first_post = not has_posted[i]
                 has_posted[i] = True
-                source_origin = record[i].origin
+                source_origin = origin_of[i]
                 source_expertise = expertise[i]
                 start, stop = indptr[i], indptr[i + 1]
                 edges += stop - start
@@ -117,14 +124,15 @@ def run_block(
                     if f & SEEN_TODAY:
                         if f & ADOPTED:
                             if not is_seed[j]:
-                                record[j].origin = _earlier(record[j].origin, source_origin)
+                                origin_of[j] = _earlier(origin_of[j], source_origin)
                             continue
-                        record[j].origin = _earlier(record[j].origin, source_origin)
+                        origin_of[j] = _earlier(origin_of[j], source_origin)
                     elif f & ADOPTED:
                         continue
                     elif not f & AWARE:
-                        record[j].first_seen = t
-                        record[j].origin = source_origin
+                        if kept:
+                            record[j].first_seen = t
+                        origin_of[j] = source_origin
                         flags[j] = f | AWARE | SEEN_TODAY
                         touched[n_touched] = j
                         n_touched += 1
@@ -133,8 +141,9 @@ def run_block(
                         continue
                     u = uniform(base, e)
                     bound = tie0[e] * source_expertise * weight
-                    if u < bound and u < bound * record[j].interest:
-                        record[j].adopt_time = t
+                    if u < bound and u < bound * interest[j]:
+                        if kept:
+                            record[j].adopt_time = t
                         flags[j] |= ADOPTED
                         order[n_adopted] = j
                         n_adopted += 1
@@ -150,7 +159,7 @@ def run_block(
             step_stats[r, t, NEW_ADOPTERS] += n_adopted - adopted_before[t]
             for k in range(adopted_before[t], n_adopted):
                 j = order[k]
-                origin = record[j].origin
+                origin = origin_of[j]
                 by_origin[r, origin if origin >= 0 else no_origin] += 1
                 by_community[r, community[j]] += 1
             for k in range(aware_before, n_touched):
@@ -160,15 +169,13 @@ def run_block(
         counters[N_ADOPTED] = n_adopted
         counters[SEED_CURSOR] = cursor
         counters[N_TOUCHED] = n_touched
-        if r < hi - 1 or not keep_last:
-            # reset what this path changed: adoption day, first exposure, origin, flags, posts
+        if kept:
             for k in range(n_touched):
-                j = touched[k]
-                record[j].adopt_time = -1
-                record[j].first_seen = -1
-                record[j].origin = -1
-                flags[j] = 0
-                has_posted[j] = False
+                record[touched[k]].origin = origin_of[touched[k]]
+        else:  # reset what this replication changed: flags and posts (records untouched)
+            for k in range(n_touched):
+                flags[touched[k]] = 0
+                has_posted[touched[k]] = False
             counters[:] = 0
 
 

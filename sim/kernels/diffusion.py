@@ -183,6 +183,7 @@ State = namedtuple(
         "post_nodes",
         "post_weight",
         "counters",
+        "origin_of",
     ],
 )
 State.__doc__ = """Mutable state of one replication (see :func:`sim.model.engine.allocate_state`).
@@ -191,7 +192,8 @@ Per agent (N): agent AGENT_RECORD, flags uint8 (ADOPTED | AWARE | SEEN_TODAY), h
 bool, candidate bool. Per edge (E): tie float32,
 tie_time int32, edge_seen bool. Work lists: adoption_order int32 (N), adopted_before int64
 (steps + 1), touched_list int32 (N), check_list int32 (N), candidate_list int32 (N), post_nodes
-int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS).
+int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS). origin_of int32 (N):
+the textbook cascade path's compact copy of each aware agent's origin (valid where AWARE).
 """
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from dataclasses import dataclass
 
 import numba
@@ -201,42 +202,58 @@ class Simulation:
         threads = min(int(threads), numba.config.NUMBA_NUM_THREADS)
         if n_reps < 8 * threads:  # a thread pool does not pay for a handful of replications
             threads = 1
-        if threads > 1:
+        out = (step_stats, by_origin, by_community)
+        if threads == 1:
+            self._run_one_thread(keys, out, 0, n_reps, self.state, keep_last=True)
+            self._day = self.steps if n_reps else None
+            self._stepped = None
+            return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
+        stack = self._thread_states(threads)
+        first = kernel.State(*(field[0] for field in stack))  # thread 0's state, as a view
+        # Measure the work: a few replications on this thread first. When the rest would take
+        # less than a thread pool costs to start, finish on this thread, so more threads are
+        # never slower (the numbers do not depend on it). Either way every state is left reset.
+        done = 2 * threads
+        seconds = self._run_one_thread(keys, out, 0, done, first, keep_last=False)
+        if seconds / done * (n_reps - done) < PARALLEL_MIN_SECONDS:
+            self._run_one_thread(keys, out, done, n_reps, first, keep_last=False)
+        else:
             announce_compile(batch.run_batch_threads)
-            stack = self._thread_states(threads)
-            blocks = _blocks(n_reps, threads)
+            blocks = _blocks(n_reps - done, threads)
             previous = numba.get_num_threads()
             numba.set_num_threads(threads)
             try:
                 with numba.parallel_chunksize(1):
                     batch.run_batch_threads(
-                        keys,
+                        keys[done:],
                         blocks,
                         *arrays,
                         stack,
-                        step_stats,
-                        by_origin,
-                        by_community,
+                        *(array[done:] for array in out),
                         self._textbook,
                     )
             finally:
                 numba.set_num_threads(previous)
-        else:
-            announce_compile(batch.run_batch)
-            kernel.reset(self._graph, self._agents, self._params, self.state)
-            batch.run_batch(
-                keys,
-                *arrays,
-                self.state,
-                step_stats,
-                by_origin,
-                by_community,
-                True,
-                self._textbook,
-            )
-            self._day = self.steps if n_reps else None
-            self._stepped = None
         return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
+
+    def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:
+        """Replications ``lo .. hi - 1`` on this thread with ``state`` (reset first); the
+        seconds taken."""
+        announce_compile(batch.run_batch)
+        start = time.perf_counter()
+        kernel.reset(self._graph, self._agents, self._params, state)
+        batch.run_batch(
+            keys[lo:hi],
+            self._graph,
+            self._agents,
+            self._params,
+            self._schedule,
+            state,
+            *(array[lo:hi] for array in out),
+            keep_last,
+            self._textbook,
+        )
+        return time.perf_counter() - start
 
     def _thread_states(self, threads: int) -> kernel.State:
         """One fresh state per thread, allocated once and kept (every run leaves them reset)."""
@@ -381,6 +398,9 @@ class Simulation:
 
 
 # ---------------------------------------------------------------------------- compiling
+PARALLEL_MIN_SECONDS = 2e-3
+"""Below this much single-thread work a thread pool costs more than it saves."""
+
 COMPILE_SECONDS = {"run_batch": 7, "run_batch_threads": 10, "run_day": 5}
 """First-compile time of each kernel entry point with an empty cache, measured on a 2-core
 machine (``influence-sim bench`` measures it on yours)."""
@@ -525,6 +545,7 @@ def allocate_state(
         post_nodes=filled(n_nodes + n_posts, NODE),
         post_weight=filled(n_nodes + n_posts, VALUE),
         counters=filled(kernel.N_COUNTERS, np.int64),
+        origin_of=filled(n_nodes, NODE, -1),
     )
 
 
