@@ -125,7 +125,7 @@ def _follower_cascade(n: int, budget: float):
             "generator": "follower_graph",
             "n": n,
             "mean_following": 10,
-            "ties": {"dist": "beta", "a": 2, "b": 8},
+            "ties": {"dist": "beta", "a": 1, "b": 19},
         },
         dynamics={"rule": "cascade"},
         campaign={"budget": budget, "prices": "rate_card", "engagement": None},
@@ -240,7 +240,12 @@ def pynetim(k: int = 50, epsilon: float = 0.2, probability: float = 0.05) -> Non
 
 def million(n: int = 1_000_000) -> None:
     parts = _follower_cascade(n, budget=5_000.0)
-    opt = {"name": "opt", "select": "optimized", "method": "ris", "epsilon": 0.1}
+    opt = {
+        "name": "opt",
+        "select": "optimized",
+        "method": "ris",
+        "epsilon": 0.3,
+    }  # 0.1 would need ~15 GB of sets
     setup = sim.prepare(**parts, strategies=[opt])
     started = time.perf_counter()
     found = optimize(setup, "opt")
