@@ -99,10 +99,10 @@ def test_a_different_scenario_is_never_mixed_into_a_batch(scenario, tmp_path):
 def test_a_failing_replication_is_reported_and_the_rest_goes_on(scenario, tmp_path, monkeypatch):
     real = task_module._collect
 
-    def flaky(setup, plan, indices, threads):
+    def flaky(setup, plan, indices, *rest):
         if plan.strategy.name == "nano" and 7 in indices and setup.params.tie_half_life == 30:
             raise FloatingPointError("injected failure")
-        return real(setup, plan, indices, threads)
+        return real(setup, plan, indices, *rest)
 
     monkeypatch.setattr(task_module, "_collect", flaky)
     outcome = run_sweep(scenario, tmp_path / "out", task_size=5)

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.results import Results
@@ -23,7 +24,7 @@ from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.model import streams
 from sim.runner.prepare import Setup, prepare
-from sim.runner.stream import run_meta, stream
+from sim.runner.stream import Chunk, run_meta, stream
 
 _CACHED_POINTS = 2
 """Realised points a worker keeps: the tasks of a point are handed out together, so two
@@ -57,22 +58,24 @@ _SETUPS: OrderedDict = OrderedDict()
 def run_task(spec: BatchSpec, task: Task, threads: int = 1) -> TaskResult:
     """Run one task's replications and return its tables (runs on any worker)."""
     started = time.perf_counter()
-    setup, plans = _realised(spec, task.point)
+    setup, prepared = _realised(spec, task.point)
     name = spec.strategies[task.strategy]
-    plan = plans.get(name)
-    if plan is None:
-        plan = plans[name] = setup.plan(setup.strategy(name))
+    if name not in prepared:  # the plan and its engine state, built once per point and worker
+        plan = setup.plan(setup.strategy(name))
+        simulation = None if setup.varies([plan.strategy]) else setup.simulation(plan)
+        prepared[name] = (plan, simulation)
+    plan, simulation = prepared[name]
     indices = range(task.start, task.stop)
     failures: list[dict] = []
     try:
-        results = _collect(setup, plan, indices, threads)
+        results = _collect(setup, plan, indices, threads, simulation)
     except InputError:
         raise  # a plan or input problem: the same for every replication, reported once
     except Exception:  # isolate the replication(s) that raise, keep the others
         parts = []
         for r in indices:
             try:
-                parts.append(_collect(setup, plan, range(r, r + 1), threads))
+                parts.append(_collect(setup, plan, range(r, r + 1), threads, simulation))
             except Exception as error:
                 key = int(streams.replication_keys(setup.seed, [r])[0])
                 failures.append({"replication": r, "key": key, "error": repr(error)})
@@ -90,8 +93,17 @@ def run_task(spec: BatchSpec, task: Task, threads: int = 1) -> TaskResult:
     return TaskResult(task, tables, plan_row, failures, time.perf_counter() - started)
 
 
-def _collect(setup: Setup, plan: Plan, indices: range, threads: int) -> Results:
-    chunks = stream(setup, indices, plans=[plan], threads=threads, chunk_size=len(indices))
+def _collect(
+    setup: Setup, plan: Plan, indices: range, threads: int, simulation=None
+) -> Results:
+    """The task's tables: through the worker's cached engine state when the plan is the same
+    in every replication, else through the stream (ensembles draw a world per replication)."""
+    if simulation is None:
+        chunks = stream(setup, indices, plans=[plan], threads=threads, chunk_size=len(indices))
+    else:
+        keys = streams.replication_keys(setup.seed, indices)
+        raw = simulation.run(keys, np.asarray(indices), threads=threads)
+        chunks = [Chunk(0, plan.strategy.name, indices, plan, raw)]
     return Results.from_stream(chunks, meta=run_meta(setup, indices))
 
 
