@@ -1,17 +1,17 @@
-"""Replication drivers: whole replications, one day stepped from Python, and batches of
-replications on one thread or several.
+"""Replication drivers: whole replications and one day stepped from Python.
 
 This module imports only numpy and numba; the day itself (post, expose, adopt, record) is
 :func:`sim.kernels.diffusion.advance`, and the textbook independent-cascade path is
-:func:`sim.kernels.cascade.run_block`. A replication's numbers depend only on its key, so they
+:func:`sim.kernels.cascade.run_block`. :func:`run_batch` releases the GIL, so the caller runs
+replications on several threads by calling it from several Python threads, each with its own
+state and its own rows of the outputs. A replication's numbers depend only on its key, so they
 are the same whichever driver runs it, on any number of threads.
 """
 
-import numba
-from numba import njit, prange
+from numba import njit
 
 from sim.kernels import cascade
-from sim.kernels.diffusion import State, advance, is_quiet, reset
+from sim.kernels.diffusion import advance, is_quiet, reset
 
 
 @njit(cache=True)
@@ -85,7 +85,7 @@ def _block(
         )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_batch(
     keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last,
     textbook,
@@ -96,70 +96,10 @@ def run_batch(
     by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
     reset); it is reset after each replication, except after the last when ``keep_last`` is
     true, so the caller can read the agents' final state. ``textbook``: take the textbook IC
-    path (see :func:`_block`).
+    path (see :func:`_block`). Runs without the GIL: threads with distinct states and distinct
+    output rows may call it at once.
     """
     _block(
         keys, 0, keys.size, keep_last, graph, agents, params, schedule, state, step_stats,
         by_origin, by_community, textbook,
     )  # fmt: skip
-
-
-@njit(cache=True, inline="always")
-def thread_state(stack, k):
-    """The State of thread ``k`` from a stack whose arrays have a leading thread axis."""
-    return State(
-        stack.agent[k],
-        stack.flags[k],
-        stack.has_posted[k],
-        stack.candidate[k],
-        stack.tie[k],
-        stack.tie_time[k],
-        stack.edge_seen[k],
-        stack.adoption_order[k],
-        stack.adopted_before[k],
-        stack.touched_list[k],
-        stack.check_list[k],
-        stack.candidate_list[k],
-        stack.post_nodes[k],
-        stack.post_weight[k],
-        stack.counters[k],
-        stack.origin_of[k],
-    )
-
-
-@njit(cache=True)
-def _block_on_thread(
-    b, blocks, keys, graph, agents, params, schedule, stack, step_stats, by_origin,
-    by_community, textbook,
-):  # fmt: skip
-    """Replications ``blocks[b] .. blocks[b + 1] - 1`` on the calling thread's own state,
-    which is left reset."""
-    thread = numba.get_thread_id()
-    if thread >= stack.flags.shape[0]:
-        raise RuntimeError("more threads than per-thread states; allocate one per thread")
-    state = thread_state(stack, thread)
-    _block(
-        keys, blocks[b], blocks[b + 1], False, graph, agents, params, schedule, state,
-        step_stats, by_origin, by_community, textbook,
-    )  # fmt: skip
-
-
-@njit(cache=True, parallel=True)
-def run_batch_threads(
-    keys, blocks, graph, agents, params, schedule, stack, step_stats, by_origin, by_community,
-    textbook,
-):  # fmt: skip
-    """:func:`run_batch` on several threads, one State per thread (``stack``: arrays with a
-    leading axis of ``numba.get_num_threads()`` states, all fresh or reset). The replications
-    are cut into consecutive blocks (``blocks`` int64 (B + 1,): block ``b`` holds replications
-    ``blocks[b] .. blocks[b + 1] - 1``), handed out one block at a time (the caller sets
-    ``numba.parallel_chunksize(1)``): blocks of several small cascades keep the scheduling cost
-    per replication low, and many blocks per thread keep a few large cascades from leaving a
-    thread idle. A replication's numbers depend only on its key, so they are the same on any
-    number of threads. All states are left reset."""
-    # The loop body is one call: numba's parallel transform must not see into the kernel.
-    for b in prange(blocks.size - 1):
-        _block_on_thread(
-            b, blocks, keys, graph, agents, params, schedule, stack, step_stats, by_origin,
-            by_community, textbook,
-        )  # fmt: skip

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -129,6 +131,7 @@ class Simulation:
         self.n_communities = max(network.n_communities, 1)
         self._textbook = _is_textbook_cascade(self._params, self._agents)
         self._stack: kernel.State | None = None
+        self._states: list[kernel.State] = []
         self._day: int | None = None  # the next day step() runs; None before start()
         self._key = KEY(0)
         self._stepped: RawRun | None = None
@@ -196,7 +199,6 @@ class Simulation:
         step_stats = np.zeros((n_reps, self.steps, kernel.N_STEP_STATS), dtype=COUNT)
         by_origin = np.zeros((n_reps, self.schedule.seeds.size + 1), dtype=COUNT)
         by_community = np.zeros((n_reps, self.n_communities), dtype=COUNT)
-        arrays = (self._graph, self._agents, self._params, self._schedule)
         if isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 1:
             raise InputError(f"threads: must be an integer >= 1, got {threads!r}")
         threads = min(int(threads), numba.config.NUMBA_NUM_THREADS)
@@ -208,32 +210,18 @@ class Simulation:
             self._day = self.steps if n_reps else None
             self._stepped = None
             return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
-        stack = self._thread_states(threads)
-        first = kernel.State(*(field[0] for field in stack))  # thread 0's state, as a view
+        states = self._thread_states(threads)
         # Measure the work: a few replications on this thread first. When the rest would take
-        # less than a thread pool costs to start, finish on this thread, so more threads are
-        # never slower (the numbers do not depend on it). Either way every state is left reset.
+        # less than starting threads costs, finish on this thread, so more threads are never
+        # slower (the numbers do not depend on it). Either way every state is left reset.
         done = 2 * threads
-        seconds = self._run_one_thread(keys, out, 0, done, first, keep_last=False)
-        if seconds / done * (n_reps - done) < PARALLEL_MIN_SECONDS:
-            self._run_one_thread(keys, out, done, n_reps, first, keep_last=False)
+        seconds = self._run_one_thread(keys, out, 0, done, states[0], keep_last=False)
+        per_replication = seconds / done
+        if per_replication * (n_reps - done) < PARALLEL_MIN_SECONDS:
+            self._run_one_thread(keys, out, done, n_reps, states[0], keep_last=False)
         else:
-            announce_compile(batch.run_batch_threads)
-            blocks = _blocks(n_reps - done, threads)
-            previous = numba.get_num_threads()
-            numba.set_num_threads(threads)
-            try:
-                with numba.parallel_chunksize(1):
-                    batch.run_batch_threads(
-                        keys[done:],
-                        blocks,
-                        *arrays,
-                        stack,
-                        *(array[done:] for array in out),
-                        self._textbook,
-                    )
-            finally:
-                numba.set_num_threads(previous)
+            bounds = done + _blocks(n_reps - done, threads, per_replication)
+            self._run_threads(keys, out, bounds, states)
         return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
 
     def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:
@@ -255,8 +243,42 @@ class Simulation:
         )
         return time.perf_counter() - start
 
-    def _thread_states(self, threads: int) -> kernel.State:
-        """One fresh state per thread, allocated once and kept (every run leaves them reset)."""
+    def _run_threads(self, keys, out, bounds: np.ndarray, states: list) -> None:
+        """Blocks ``bounds[b] .. bounds[b + 1] - 1`` of replications handed out one at a time
+        to this thread and one worker thread per further state; the kernel releases the GIL,
+        so they run at once."""
+        blocks = iter(range(bounds.size - 1))
+        lock = threading.Lock()
+
+        def work(state) -> None:
+            while True:
+                with lock:
+                    b = next(blocks, None)
+                if b is None:
+                    return
+                lo, hi = int(bounds[b]), int(bounds[b + 1])
+                batch.run_batch(
+                    keys[lo:hi],
+                    self._graph,
+                    self._agents,
+                    self._params,
+                    self._schedule,
+                    state,
+                    *(array[lo:hi] for array in out),
+                    False,
+                    self._textbook,
+                )
+
+        for state in states:
+            kernel.reset(self._graph, self._agents, self._params, state)
+        helpers = [_pool(len(states) - 1).submit(work, state) for state in states[1:]]
+        work(states[0])
+        for helper in helpers:
+            helper.result()
+
+    def _thread_states(self, threads: int) -> list[kernel.State]:
+        """One fresh state per thread (views into one stacked allocation), allocated once and
+        kept (every run leaves them reset)."""
         if self._stack is None or self._stack.flags.shape[0] != threads:
             network = self.network
             self._stack = allocate_state(
@@ -264,7 +286,10 @@ class Simulation:
             )
             self._stack.tie[:] = self._graph.tie0
             self._stack.agent["interest"] = self._agents.interest
-        return self._stack
+            self._states = [
+                kernel.State(*(field[k] for field in self._stack)) for k in range(threads)
+            ]
+        return self._states
 
     # ------------------------------------------------------------------ one day at a time
     def start(self, key: int | np.integer) -> None:
@@ -398,10 +423,13 @@ class Simulation:
 
 
 # ---------------------------------------------------------------------------- compiling
-PARALLEL_MIN_SECONDS = 2e-3
-"""Below this much single-thread work a thread pool costs more than it saves."""
+PARALLEL_MIN_SECONDS = 1e-3
+"""Below this much single-thread work, starting the other threads costs more than it saves."""
 
-COMPILE_SECONDS = {"run_batch": 7, "run_batch_threads": 10, "run_day": 5}
+BLOCK_SECONDS = 3e-4
+"""Least estimated work per block of replications handed to a thread."""
+
+COMPILE_SECONDS = {"run_batch": 7, "run_day": 5}
 """First-compile time of each kernel entry point with an empty cache, measured on a 2-core
 machine (``influence-sim bench`` measures it on yours)."""
 
@@ -485,11 +513,23 @@ def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
     )
 
 
-def _blocks(n_reps: int, threads: int) -> np.ndarray:
-    """Block bounds for the threaded driver: about 16 blocks per thread, at least 4
-    replications each (int64 (B + 1,))."""
-    n_blocks = max(1, min(16 * threads, n_reps // 4))
-    return np.linspace(0, n_reps, n_blocks + 1).astype(np.int64)
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """One pool of worker threads per thread count, started on first use and kept."""
+    if threads not in _pools:
+        _pools[threads] = ThreadPoolExecutor(threads, thread_name_prefix="sim-replications")
+    return _pools[threads]
+
+
+def _blocks(n_reps: int, threads: int, per_replication: float) -> np.ndarray:
+    """Block bounds for the threaded driver (int64 (B + 1,)): blocks of at least
+    ``BLOCK_SECONDS`` of estimated work, so handing one out costs little beside it, and at
+    most 16 per thread, so a few large cascades do not leave a thread idle."""
+    per_block = max(4, math.ceil(BLOCK_SECONDS / max(per_replication, 1e-9)))
+    n_blocks = int(np.clip(n_reps // per_block, threads, 16 * threads))
+    return np.linspace(0, n_reps, min(n_blocks, n_reps) + 1).astype(np.int64)
 
 
 def _keys(keys) -> np.ndarray:
