@@ -429,7 +429,7 @@ PARALLEL_MIN_SECONDS = 1e-3
 BLOCK_SECONDS = 3e-4
 """Least estimated work per block of replications handed to a thread."""
 
-COMPILE_SECONDS = {"run_batch": 7, "run_day": 5}
+COMPILE_SECONDS = {"run_batch": 10, "run_day": 5}
 """First-compile time of each kernel entry point with an empty cache, measured on a 2-core
 machine (``influence-sim bench`` measures it on yours)."""
 
