@@ -82,6 +82,7 @@ def test_identical_tables_on_any_local_executor(scenario, reference, tmp_path, e
 
 def test_identical_tables_on_a_dask_local_cluster(scenario, reference, tmp_path):
     import distributed  # noqa: F401 - the cluster extra is part of dev: a missing one fails
+
     got = tables(run_sweep(scenario, tmp_path / "out", dask_local=2, task_size=9))
     for name, table in reference.items():
         pd.testing.assert_frame_equal(got[name], table, obj=name)

@@ -93,9 +93,7 @@ def run_task(spec: BatchSpec, task: Task, threads: int = 1) -> TaskResult:
     return TaskResult(task, tables, plan_row, failures, time.perf_counter() - started)
 
 
-def _collect(
-    setup: Setup, plan: Plan, indices: range, threads: int, simulation=None
-) -> Results:
+def _collect(setup: Setup, plan: Plan, indices: range, threads: int, simulation=None) -> Results:
     """The task's tables: through the worker's cached engine state when the plan is the same
     in every replication, else through the stream (ensembles draw a world per replication)."""
     if simulation is None:
