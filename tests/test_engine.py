@@ -242,3 +242,18 @@ def test_threads_give_the_same_numbers(network):
     np.testing.assert_array_equal(one.step_stats, two.step_stats)
     with pytest.raises(InputError, match="threads"):
         simulation.run(keys, threads=0)
+
+
+def test_posted_and_reached_views():
+    # 0 -> 1 and 2 -> 1: only the seed 0 posts (nobody adopts), so 1 is reached from 0 only
+    network = Network.from_edges([0, 2], [1, 1], 3)
+    agents = textbook_agents(3, threshold=10.0)
+    simulation = Simulation(network, agents, Params(), SeedSchedule.build([0]), 3)
+    simulation.start(replication_keys(0, 1)[0])
+    assert not simulation.posted.any()
+    simulation.step()
+    assert simulation.posted.tolist() == [True, False, False]
+    followees, reached = simulation.reached(1)
+    assert dict(zip(followees.tolist(), reached.tolist(), strict=True)) == {0: True, 2: False}
+    with pytest.raises(InputError, match="agent: must be an agent id"):
+        simulation.reached(3)

@@ -376,6 +376,27 @@ class Simulation:
         return self._field("n_sources")
 
     @property
+    def posted(self) -> np.ndarray:
+        """bool (N,): has posted at least once in this replication."""
+        self.day  # noqa: B018 - raises before any replication
+        return _frozen(np.asarray(self.state.has_posted, dtype=bool).copy())
+
+    def reached(self, agent: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(followees, reached)`` of one agent: the accounts it follows, and whether a post
+        of each has got through to it so far (with full attention every post does)."""
+        self.day  # noqa: B018
+        n = self.network.n_nodes
+        if isinstance(agent, bool) or not isinstance(agent, int | np.integer) or not 0 <= agent < n:
+            raise InputError(f"agent: must be an agent id in 0..{n - 1}, got {agent!r}")
+        indptr, sources, edge_ids = self.network.reverse_index()
+        edges = edge_ids[indptr[agent] : indptr[agent + 1]]
+        followees = np.asarray(sources[indptr[agent] : indptr[agent + 1]], dtype=NODE)
+        posted = np.asarray(self.state.has_posted, dtype=bool)[followees]
+        seen = np.asarray(self.state.edge_seen, dtype=bool)[edges]
+        full = self.agents.attention[followees] >= 1.0
+        return _frozen(followees), _frozen(posted & (seen | full))
+
+    @property
     def influence(self) -> np.ndarray:
         """float64 (N,): accumulated influence as of today, faded by the memory half-life."""
         self.day  # noqa: B018 - raises before any replication

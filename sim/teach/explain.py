@@ -218,11 +218,13 @@ def _in_edges(sim: Simulation, agent: int) -> np.ndarray:
 
 
 def _posted(sim: Simulation) -> np.ndarray:
-    """bool (N,): has posted in this replication (read from the engine's state record)."""
-    return np.asarray(sim.state.has_posted, dtype=bool)
+    """bool (N,): has posted in this replication (the engine's view)."""
+    return sim.posted
 
 
 def _reached(sim: Simulation, agent: int, followees: np.ndarray) -> np.ndarray:
-    """bool per followee: a post of it got through to ``agent`` (full attention: every post)."""
-    seen = np.asarray(sim.state.edge_seen, dtype=bool)[_in_edges(sim, agent)]
-    return seen | (sim.agents.attention[followees] >= 1.0)
+    """bool per followee: a post of it got through to ``agent`` (the engine's view)."""
+    listed, reached = sim.reached(agent)
+    if not np.array_equal(listed, followees):
+        raise RuntimeError("followees out of the engine's order")
+    return reached
