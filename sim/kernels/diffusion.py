@@ -186,7 +186,7 @@ State = namedtuple(
         "origin_of",
     ],
 )
-State.__doc__ = """Mutable state of one replication (see :func:`sim.model.engine.allocate_state`).
+State.__doc__ = """Mutable state of one replication (see :func:`sim.model.state.allocate_state`).
 
 Per agent (N): agent AGENT_RECORD, flags uint8 (ADOPTED | AWARE | SEEN_TODAY), has_posted
 bool, candidate bool. Per edge (E): tie float32,

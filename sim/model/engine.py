@@ -13,7 +13,6 @@ No YAML and no pydantic here: the inputs are plain arrays and :class:`~sim.model
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,13 +21,16 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.dtypes import ACCUM, COUNT, EDGE, KEY, NODE, STEP, VALUE
+from sim.dtypes import ACCUM, COUNT, KEY, NODE, VALUE
 from sim.errors import InputError
 from sim.kernels import batch
 from sim.kernels import diffusion as kernel
+from sim.model.checks import as_keys, check_inputs
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
+from sim.model.state import allocate_state, halving_table
+from sim.model.warmup import announce_compile
 from sim.network import Network
 
 STEP_STATS = kernel.STEP_STAT_NAMES
@@ -111,7 +113,7 @@ class Simulation:
         topic: str | None = None,
         sponsored_weight: float = 1.0,
     ) -> None:
-        _check_inputs(network, agents, params, schedule, steps, sponsored_weight)
+        check_inputs(network, agents, params, schedule, steps, sponsored_weight)
         self.network = network
         self.agents = agents
         self.params = params
@@ -191,7 +193,7 @@ class Simulation:
         same as on one thread. On one thread the agents' final state of the last replication
         stays in :attr:`state` for inspection (and the views below show it).
         """
-        keys = _keys(keys)
+        keys = as_keys(keys)
         n_reps = keys.size
         labels = np.arange(n_reps) if replications is None else np.asarray(replications)
         if labels.shape != (n_reps,):
@@ -295,7 +297,7 @@ class Simulation:
     def start(self, key: int | np.integer) -> None:
         """Begin one replication with ``key`` (a uint64 replication key); nothing has happened
         yet (:attr:`day` is 0)."""
-        self._key = _keys([key])[0]
+        self._key = as_keys([key])[0]
         announce_compile(batch.run_day)
         kernel.reset(self._graph, self._agents, self._params, self.state)
         self._stepped = RawRun(
@@ -450,75 +452,8 @@ PARALLEL_MIN_SECONDS = 1e-3
 BLOCK_SECONDS = 3e-4
 """Least estimated work per block of replications handed to a thread."""
 
-COMPILE_SECONDS = {"run_batch": 10, "run_day": 5}
-"""First-compile time of each kernel entry point with an empty cache, measured on a 2-core
-machine (``influence-sim bench`` measures it on yours)."""
-
-_announced: set[str] = set()
-
-
-def announce_compile(entry) -> bool:
-    """Say on stderr, once per entry point and process, that a kernel entry point is about to
-    compile because numba's on-disk cache holds no version of it (the first run after
-    installing, or after the kernels changed). Returns whether it did."""
-    name = getattr(entry, "__name__", str(entry))
-    if name in _announced:
-        return False
-    _announced.add(name)
-    if entry.signatures or _cache_is_warm(entry):
-        return False
-    seconds = COMPILE_SECONDS.get(name, 10)
-    print(f"compiling simulation kernels, once: about {seconds} s", file=sys.stderr, flush=True)
-    return True
-
-
-def _cache_is_warm(entry) -> bool:
-    """True when numba's cache index for ``entry`` exists and matches its source file."""
-    try:
-        return bool(entry._cache._cache_file._load_index())
-    except Exception:  # numba internals moved: assume warm rather than print a false alarm
-        return True
-
 
 # ---------------------------------------------------------------------------- checks
-def _check_inputs(network, agents, params, schedule, steps, sponsored_weight) -> None:
-    """Everything the kernels assume but do not check, in one place; one line per problem."""
-    if not isinstance(network, Network):
-        raise InputError(f"network: expected a sim.network.Network, got {type(network).__name__}")
-    if not isinstance(agents, AgentArrays):
-        raise InputError(f"agents: expected sim.model.AgentArrays, got {type(agents).__name__}")
-    if not isinstance(params, Params):
-        hint = "; convert a scenario's Dynamics with .params()" if hasattr(params, "params") else ""
-        raise InputError(f"params: expected sim.model.Params, got {type(params).__name__}{hint}")
-    if not isinstance(schedule, SeedSchedule):
-        raise InputError(
-            f"schedule: expected sim.model.SeedSchedule, got {type(schedule).__name__}"
-        )
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise InputError(f"steps: must be an integer >= 1, got {steps!r}")
-    if agents.n_agents != network.n_nodes:
-        raise InputError(
-            f"agents: the population has {agents.n_agents} agents but the network has "
-            f"{network.n_nodes} nodes"
-        )
-    n = network.n_nodes
-    seeds = schedule.seeds
-    if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
-        bad = seeds[(seeds < 0) | (seeds >= n)][0]
-        raise InputError(f"schedule: seed {bad} is not an agent of the network (ids 0..{n - 1})")
-    if schedule.last_day >= steps:
-        raise InputError(
-            f"schedule: a post is scheduled on day {schedule.last_day}, after the last day "
-            f"({steps - 1}); raise steps or move the posts"
-        )
-    if not (
-        isinstance(sponsored_weight, int | float | np.floating)
-        and math.isfinite(sponsored_weight)
-        and 0.0 <= sponsored_weight <= 1.0
-    ):
-        raise InputError(f"sponsored_weight: must be a number in 0..1, got {sponsored_weight!r}")
-
-
 def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
     """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
     path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and
@@ -553,15 +488,6 @@ def _blocks(n_reps: int, threads: int, per_replication: float) -> np.ndarray:
     return np.linspace(0, n_reps, min(n_blocks, n_reps) + 1).astype(np.int64)
 
 
-def _keys(keys) -> np.ndarray:
-    array = np.asarray(keys)
-    if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
-        raise InputError("keys: must be a 1-d array of unsigned 64-bit replication keys")
-    if array.size and np.issubdtype(array.dtype, np.signedinteger) and array.min() < 0:
-        raise InputError("keys: replication keys are unsigned; got a negative key")
-    return np.ascontiguousarray(array, dtype=KEY)
-
-
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array
@@ -574,43 +500,3 @@ def _read_only(raw: RawRun) -> RawRun:
             for name in ("replications", "step_stats", "by_origin", "by_community")
         )
     )
-
-
-# ---------------------------------------------------------------------------- allocation
-def allocate_state(
-    n_nodes: int, n_edges: int, steps: int, n_posts: int, threads: int | None = None
-) -> kernel.State:
-    """Fresh kernel state for a network of the given size (see ``kernel.State``); with
-    ``threads``, one state per thread stacked along a leading axis."""
-    lead = () if threads is None else (threads,)
-
-    def filled(size, dtype, value=0):
-        return np.full((*lead, size), value, dtype=dtype)
-
-    agent = np.zeros((*lead, n_nodes), dtype=kernel.AGENT_RECORD)
-    for name in ("adopt_time", "first_seen", "origin", "influence_time"):
-        agent[name] = -1
-    return kernel.State(
-        agent=agent,
-        flags=filled(n_nodes, np.uint8),
-        has_posted=filled(n_nodes, np.bool_),
-        candidate=filled(n_nodes, np.bool_),
-        tie=filled(n_edges, VALUE),
-        tie_time=filled(n_edges, STEP),
-        edge_seen=filled(n_edges, np.bool_),
-        adoption_order=filled(n_nodes, NODE),
-        adopted_before=filled(steps + 1, EDGE),
-        touched_list=filled(n_nodes, NODE),
-        check_list=filled(n_nodes, NODE),
-        candidate_list=filled(n_nodes, NODE),
-        post_nodes=filled(n_nodes + n_posts, NODE),
-        post_weight=filled(n_nodes + n_posts, VALUE),
-        counters=filled(kernel.N_COUNTERS, np.int64),
-        origin_of=filled(n_nodes, NODE, -1),
-    )
-
-
-def halving_table(half_life: float | None, steps: int) -> np.ndarray:
-    """``2 ** (-d / half_life)`` for d = 0..steps (all ones without a half-life), float64."""
-    days = np.arange(steps + 1, dtype=np.float64)
-    return np.ones(steps + 1) if half_life is None else np.exp2(-days / half_life)

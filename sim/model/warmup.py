@@ -1,0 +1,34 @@
+"""Saying, once, that the kernels are about to compile (numba's on-disk cache is cold)."""
+
+from __future__ import annotations
+
+import sys
+
+COMPILE_SECONDS = {"run_batch": 10, "run_day": 5}
+"""First-compile time of each kernel entry point with an empty cache, measured on a 2-core
+machine (``influence-sim bench`` measures it on yours)."""
+
+_announced: set[str] = set()
+
+
+def announce_compile(entry) -> bool:
+    """Say on stderr, once per entry point and process, that a kernel entry point is about to
+    compile because numba's on-disk cache holds no version of it (the first run after
+    installing, or after the kernels changed). Returns whether it did."""
+    name = getattr(entry, "__name__", str(entry))
+    if name in _announced:
+        return False
+    _announced.add(name)
+    if entry.signatures or _cache_is_warm(entry):
+        return False
+    seconds = COMPILE_SECONDS.get(name, 10)
+    print(f"compiling simulation kernels, once: about {seconds} s", file=sys.stderr, flush=True)
+    return True
+
+
+def _cache_is_warm(entry) -> bool:
+    """True when numba's cache index for ``entry`` exists and matches its source file."""
+    try:
+        return bool(entry._cache._cache_file._load_index())
+    except Exception:  # numba internals moved: assume warm rather than print a false alarm
+        return True
