@@ -29,7 +29,8 @@ LAYERS = [
 ]
 """Lowest first. A module may import its own unit and any unit of a lower layer."""
 
-KERNEL_ALLOWED = {"numpy", "numba", "math", "collections"}
+KERNEL_ALLOWED = {"numpy", "numba", "math", "collections", "hashlib", "os", "pathlib"}
+"""numpy, numba and the standard library bits the package uses to place its numba cache."""
 
 
 def unit(module: str) -> str:
@@ -127,3 +128,22 @@ def test_import_sim_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "", f"`import sim` loaded {loaded}"
+
+
+def test_kernels_cache_in_a_folder_named_after_their_sources():
+    # numba invalidates a cache only when the function's own file changes; the folder's hash
+    # covers every kernel file, so editing one never loads another's stale compiled code
+    import hashlib
+
+    from sim.kernels import CACHE_DIR, batch, diffusion
+
+    digest = hashlib.sha256()
+    for path in sorted((PACKAGE / "kernels").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    assert CACHE_DIR.endswith(f"influence-sim-{digest.hexdigest()[:16]}")
+    for entry in (batch.run_batch, batch.run_day, diffusion.reset):
+        assert entry._cache._cache_path.startswith(CACHE_DIR)
+    import numba
+
+    assert numba.config.CACHE_DIR != CACHE_DIR  # the caller's own functions are left alone
