@@ -219,7 +219,9 @@ def test_force_replaces_a_foreign_folder_but_never_a_precious_one(
     monkeypatch.chdir(folder)
     (folder / "notes.txt").write_text("keep")
     assert main(["run", str(scenario), "-r", "2", "--out", ".", "--force"]) == 2
-    assert "give a new or empty folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is the working folder" in err and "never replaced" in err
+    assert "replications done" not in err  # refused before any work
     assert (folder / "notes.txt").read_text() == "keep"
 
 

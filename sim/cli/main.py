@@ -25,7 +25,14 @@ from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
 from sim.report.text import format_comparison, headline, run_summary
-from sim.report.writer import json_text, safe_name, save_comparison, save_results, save_table
+from sim.report.writer import (
+    check_out,
+    json_text,
+    safe_name,
+    save_comparison,
+    save_results,
+    save_table,
+)
 from sim.runner import resources
 from sim.version import __version__
 
@@ -150,6 +157,8 @@ def _memory(command: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------------------ commands
 def _run(args: argparse.Namespace) -> int:
     scenario = _load(args)
+    if args.out:
+        check_out(args.out, force=args.force)  # refuse before the work, not after
     bar = _progress(scenario, enabled=not (args.json or args.quiet))
     results = api.run(
         scenario, progress=bar.update, threads=args.threads, max_memory=args.max_memory
@@ -177,12 +186,13 @@ def _compare(args: argparse.Namespace) -> int:
     scenario = _load(args)
     if args.price_scale:
         return _price_sweep(args, scenario)
+    out = Path(args.out) if args.out else _default_out(scenario)
+    check_out(out, force=args.force)  # refuse before the work, not after
     bar = _progress(scenario, enabled=not (args.json or args.quiet))
     comparison = api.compare(
         scenario, progress=bar.update, bootstrap=args.bootstrap, threads=args.threads
     )
     bar.close()
-    out = Path(args.out) if args.out else _default_out(scenario)
     plots = scenario.outputs.plots and not args.no_plots
     save_comparison(comparison, out, scenario, plots=plots, report=args.report, force=args.force)
     if args.json:

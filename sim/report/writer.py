@@ -137,6 +137,27 @@ def save_table(table: pd.DataFrame, directory: str | Path, name: str) -> Path:
     return target
 
 
+def check_out(directory: str | Path, *, force: bool = False) -> None:
+    """Refuse, before any work, an output folder that :func:`staged` would refuse after it."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"output folder {target} is a file; give a folder path")
+    if _precious(target.resolve()):
+        raise InputError(
+            f"output folder {target} is the working folder, one of its parents or the home "
+            "folder, which is never replaced; give a folder inside it, e.g. results/run"
+        )
+    if target.exists():
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_FILES)
+        if foreign and not force:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise InputError(
+                f"output folder {target} holds files this tool did not write ({shown}); "
+                "it replaces its output folders whole, so give a new or empty folder, or "
+                "--force to replace it"
+            )
+
+
 @contextmanager
 def staged(directory: str | Path, *, force: bool = False):
     """Yield a fresh temporary folder beside ``directory``; on success it replaces
@@ -146,6 +167,11 @@ def staged(directory: str | Path, *, force: bool = False):
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InputError(f"output folder {target} is a file; give a folder path")
+    if _precious(target.resolve()):
+        raise InputError(
+            f"output folder {target} is the working folder, one of its parents or the home "
+            "folder, which is never replaced; give a folder inside it, e.g. results/run"
+        )
     if target.exists():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_FILES)
         resolved = target.resolve()
