@@ -1,13 +1,13 @@
 """``influence-sim optimize SCENARIO.yaml``: the best plan for the budget, beside hand-made ones.
 
-``[--budget B] [--method auto|celf|ris] [--pool tier:micro|topic:200|followers:500|ids:1,2,3]
-[--samples N] [--epsilon E] [--posts P] [--save plan.yaml]``. The optimised strategy is the
-scenario's own ``select: optimized`` strategy (``--strategy NAME``), or one built from the
-options. Seeds are chosen on the optimiser's own stream (CELF selection replications or RR
-sets); the plan is then run with every hand-made strategy on the scenario's replications, so
-its expected adopters and interval come from fresh draws, paired with the others. ``--save``
-writes the scenario with the plan as an explicit strategy (``select: explicit``), ready for
-``compare``.
+``[--budget B] [--method auto|celf|ris] [--pool tier:micro|topic:200|followers:500|ids:1,2,3|
+micro:60,nano:60|tiers:micro,nano|rank:topic] [--samples N] [--epsilon E] [--posts P] [--save
+plan.yaml]``. The optimised strategy is the scenario's own ``select: optimized`` strategy
+(``--strategy NAME``), or one built from the options. Seeds are chosen on the optimiser's own
+stream (CELF selection replications or RR sets); the plan is then run with every hand-made
+strategy on the scenario's replications, so its expected adopters and interval come from fresh
+draws, paired with the others. ``--save`` writes the scenario with the plan as an explicit
+strategy (``select: explicit``), ready for ``compare``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from sim.report.writer import json_text
 from sim.runner.prepare import prepare
 
 DEFAULT_NAME = "optimised"
+_OPTIMIZER_KEYS = ("method", "pool", "tiers", "samples", "epsilon", "tier", "rank", "k")
+"""Keys a saved plan drops: it becomes ``select: explicit`` with the chosen ids."""
 
 
 def add_parser(commands, common, load, progress) -> None:
@@ -46,7 +48,8 @@ def add_parser(commands, common, load, progress) -> None:
         action="append",
         metavar="KIND:VALUE",
         help="candidates: tier:micro, topic:200 (most topic expertise), followers:500, "
-        "ids:1,2,3 (repeatable: tier:micro --pool topic:100)",
+        "ids:1,2,3, micro:60,nano:60 (top 60 of each tier by rank), tiers:micro,nano (top N "
+        "of each with topic:N), rank:topic (repeatable: tier:micro --pool topic:100)",
     )
     command.add_argument("--strategy", help="the scenario's optimized strategy to run")
     command.add_argument("--samples", type=int, help="CELF replications per evaluated plan")
@@ -119,6 +122,7 @@ def _optimize(args: argparse.Namespace, load, progress) -> int:
     )
     print(format_comparison(comparison.table, currency))
     print(f"{comparison.verdict}.")
+    print(_hand_made_verdict(comparison, name))
     if args.save:
         print(f"plan written to {args.save} (strategy {name!r} as select: explicit)")
     return 0
@@ -159,11 +163,48 @@ def _with_optimized(scenario, args):
     return with_overrides(scenario, {"strategies": strategies}), name
 
 
+def _hand_made_verdict(comparison, name: str) -> str:
+    """One line: does a hand-made strategy beat the optimised plan on the fresh replications?"""
+    table = comparison.table.set_index("strategy")
+    others = table.drop(index=name)
+    if others.empty:
+        return "no hand-made strategy to compare with"
+    rival = str(others["adopters_mean"].idxmax())
+    mine, theirs = table.loc[name, "adopters_mean"], table.loc[rival, "adopters_mean"]
+    if mine >= theirs:
+        return (
+            f"the optimised plan is at least as good as every hand-made strategy on the fresh "
+            f"replications ({mine:,.0f} against {theirs:,.0f} for {rival!r})"
+        )
+    clear = bool(table.loc[name, "distinguishable"]) and comparison.best == rival
+    how = "BEATS" if clear else "edges out (not distinguishable from)"
+    return (
+        f"WARNING: hand-made strategy {rival!r} {how} the optimised plan on the fresh "
+        f"replications: {theirs:,.0f} against {mine:,.0f} organic adopters; widen the pool "
+        "(--pool micro:60,nano:60) or raise --samples"
+    )
+
+
 def _pool(spec: str) -> dict:
     kind, _, value = spec.partition(":")
     try:
         if kind == "tier" and value in TIER_NAMES:
             return {"tier": value}
+        if kind == "tiers":  # tiers:micro,nano (each the top --pool topic:N / followers:N)
+            names = [v.strip() for v in value.split(",") if v.strip()]
+            if names and all(v in TIER_NAMES for v in names):
+                return {"tiers": names}
+        if kind in TIER_NAMES:  # micro:60,nano:60 - the top 60 of each tier by rank
+            counts = {}
+            for part in spec.split(","):
+                tier, _, count = part.strip().partition(":")
+                if tier not in TIER_NAMES or tier in counts:
+                    raise ValueError(part)
+                counts[tier] = int(count)
+            if all(count >= 1 for count in counts.values()):
+                return {"tiers": counts}
+        if kind == "rank" and value in ("topic", "followers", "random"):
+            return {"rank": value}
         if kind in ("topic", "followers", "random"):
             return {"rank": kind, "pool": int(value)}
         if kind == "ids":
@@ -171,8 +212,9 @@ def _pool(spec: str) -> dict:
     except ValueError:
         pass
     raise InputError(
-        f"--pool: {spec!r}; use tier:{'|'.join(TIER_NAMES)}, topic:N, followers:N, random:N or "
-        "ids:1,2,3"
+        f"--pool: {spec!r}; use tier:{'|'.join(TIER_NAMES)}, topic:N, followers:N, random:N, "
+        "ids:1,2,3, tiers:micro,nano (with topic:N: N per tier), micro:60,nano:60 (per tier) "
+        "or rank:topic"
     )
 
 
@@ -212,10 +254,27 @@ def _describe(found) -> str:
             f"for the bound), mean size {d['mean_set_size']:,.1f}, memory "
             f"{d['bytes'] / 2**20:,.1f} MiB; rule {d['rule']}; guarantee {d['guarantee']}"
         )
-    return (
+    text = (
         f"CELF: {d['evaluations']:,} plans evaluated on {d['samples']} selection replications; "
-        f"best rule {d['rule']} (of cost-benefit, unit-cost, best single seed)"
+        f"best rule {d.get('greedy_rule', d['rule'])} (of cost-benefit, unit-cost, best single "
+        "seed)"
     )
+    starts = d.get("warm_starts") or {}
+    if starts:
+        scored = ", ".join(f"{name!r} {value:,.0f}" for name, value in starts.items())
+        greedy = d.get("greedy_estimate", found.estimate)
+        if d["rule"].startswith("warm start: "):
+            text += (
+                f"\nwarm start won: {d['rule'][12:]!r} scored {found.estimate:,.0f} on the "
+                f"selection sample against {greedy:,.0f} for the greedy plan (hand-made sets "
+                f"scored: {scored})"
+            )
+        else:
+            text += (
+                f"\nthe greedy plan ({greedy:,.0f} on the selection sample) beat every "
+                f"affordable hand-made set (scored: {scored})"
+            )
+    return text
 
 
 class _Status:
@@ -253,11 +312,7 @@ def _save(path: Path, scenario, name: str, found, setup) -> None:
     for strategy in scenario.strategies:
         item = strategy.model_dump(mode="json", exclude_defaults=True)
         if strategy.name == name:
-            item = {
-                key: value
-                for key, value in item.items()
-                if key not in ("method", "pool", "samples", "epsilon", "tier", "rank", "k")
-            }
+            item = {key: value for key, value in item.items() if key not in _OPTIMIZER_KEYS}
             item |= {"select": "explicit", "ids": sorted(int(v) for v in labels)}
         strategies.append(item)
     explicit = with_overrides(scenario, {"strategies": strategies})

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from sim.config.base import (  # noqa: F401 - the shared value types, re-exported
     Beta,
@@ -301,7 +309,9 @@ class Strategy(Strict):
     - ``optimized``: the set the optimiser finds best under the budget (``method``: ``celf``
       lazy greedy on ``samples`` Monte-Carlo replications, ``ris`` reverse influence sampling
       at accuracy ``epsilon`` for the ``cascade`` rule, ``auto`` picks), among candidates
-      restricted by ``tier``, ``ids`` (an explicit list) or the top ``pool`` by ``rank``.
+      restricted by ``tier``, ``ids`` (an explicit list) or the top ``pool`` by ``rank``;
+      ``tiers`` (a list, or a mapping of tier to count) pools the top ``pool`` (or that count)
+      by ``rank`` within each listed tier.
 
     With a campaign budget, accounts are taken in ranked order while the budget covers them
     (``k`` caps the count; without ``k``, as many as the budget buys). ``sponsored: false`` is a
@@ -336,9 +346,20 @@ class Strategy(Strict):
     brand_tie: Probability = 0.2
     method: Literal["auto", "celf", "ris"] | None = None
     pool: PositiveInt | None = None
+    tiers: dict[TierName, PositiveInt | None] | None = None
     samples: Annotated[int, Field(ge=2)] | None = None
     epsilon: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     redraw: Literal["once", "per_replication"] = "once"
+
+    @field_validator("tiers", mode="before")
+    @classmethod
+    def _tier_list(cls, value: Any) -> Any:
+        """``tiers: [micro, nano]`` is ``{micro: null, nano: null}``: each takes ``pool``."""
+        if isinstance(value, list | tuple):
+            if len(set(map(str, value))) != len(value):
+                raise ValueError(f"each tier once, got {list(value)}")
+            return dict.fromkeys(value)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Strategy:
@@ -349,10 +370,19 @@ class Strategy(Strict):
         if self.select not in ("explicit", "optimized") and self.ids is not None:
             raise ValueError("'ids' is only used with select 'explicit' (or 'optimized')")
         if self.select != "optimized":
-            options = ("method", "pool", "samples", "epsilon")
+            options = ("method", "pool", "tiers", "samples", "epsilon")
             given = [key for key in options if getattr(self, key) is not None]
             if given:
                 raise ValueError(f"{', '.join(given)}: only used with select 'optimized'")
+        if self.tiers is not None:
+            if not self.tiers:
+                raise ValueError("tiers: list at least one tier (nano, micro, macro or mega)")
+            clash = [key for key in ("tier", "ids") if getattr(self, key) is not None]
+            if clash:
+                raise ValueError(f"tiers: give tiers or {' and '.join(clash)}, not both")
+            counted = [t for t, count in self.tiers.items() if count is not None]
+            if counted and self.pool is not None:
+                raise ValueError(f"tiers: {counted} have their own count; drop pool")
         return self
 
     @property

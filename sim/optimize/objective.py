@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.campaign.pricing import account_tiers, price_per_post
-from sim.campaign.strategies import Plan, candidate_order, plan_for_seeds
+from sim.campaign.strategies import Plan, StrategyError, candidate_order, plan_for_seeds
 from sim.config.schema import Strategy, Tiers
 from sim.model import streams
+from sim.model.tiers import TIER_NAMES
 from sim.runner.prepare import Setup
 
 
@@ -75,11 +76,32 @@ def candidates_and_costs(setup: Setup, strategy: Strategy) -> tuple[np.ndarray, 
     tier_spec = campaign.tiers if campaign else Tiers()
     tiers = account_tiers(network.followers, network.n_nodes, tier_spec)
     rng = streams.strategy_generator(setup.seed, strategy.name)
-    pool = candidate_order(strategy, network, setup.agents, setup.topic, tiers, rng).astype(
-        np.int64
-    )
+    if strategy.tiers is not None:
+        pool = _tier_pools(strategy, setup, tiers, rng)
+    else:
+        pool = candidate_order(strategy, network, setup.agents, setup.topic, tiers, rng)
+        pool = pool.astype(np.int64)
     pool = np.unique(pool) if strategy.ids else pool  # an explicit list may repeat ids
     if campaign is None:
         return pool, np.ones(pool.size)
     cost = price_per_post(network.followers[pool], network.n_nodes, campaign) * strategy.posts
     return pool, cost
+
+
+def _tier_pools(strategy: Strategy, setup: Setup, tiers: np.ndarray, rng) -> np.ndarray:
+    """A multi-tier pool (``tiers``): the top ``pool`` (or the tier's own count; all of it when
+    neither is given) by ``rank`` within each listed tier, in the listed order; a tier with no
+    accounts in this network adds none."""
+    counts = {tier: strategy.pool if n is None else n for tier, n in strategy.tiers.items()}
+    parts = []
+    for tier, count in counts.items():
+        if not (tiers == TIER_NAMES.index(tier)).any():
+            continue
+        single = strategy.model_copy(update={"tiers": None, "tier": tier, "pool": count})
+        order = candidate_order(single, setup.network, setup.agents, setup.topic, tiers, rng)
+        parts.append(order.astype(np.int64))
+    if not parts:
+        raise StrategyError(
+            f"strategy {strategy.name!r}: no accounts in tiers {list(counts)} in this network"
+        )
+    return np.concatenate(parts)

@@ -62,9 +62,16 @@ def optimize(
     method: str | None = None,
     threads: int | None = None,
     progress: Progress | None = None,
+    warm_start: bool = True,
 ) -> Optimized:
     """Choose the seeds of an ``optimized`` strategy under the campaign budget (``k`` seeds
-    without a campaign) and return the plan. ``method`` overrides the strategy's."""
+    without a campaign) and return the plan. ``method`` overrides the strategy's.
+
+    With ``warm_start`` (CELF), the seed sets of the setup's hand-made strategies that fit the
+    budget (hired on the optimised strategy's terms) are scored on the same selection keys, and
+    the best of them replaces the greedy answer if it scores higher there: the answer is never
+    worse, on the selection sample, than an affordable hand-made plan. ``details["rule"]`` then
+    reads ``"warm start: NAME"``; ``details["warm_starts"]`` holds every one scored."""
     if isinstance(strategy, str):
         strategy = setup.strategy(strategy)
     if strategy.select != "optimized":
@@ -111,8 +118,17 @@ def optimize(
         tick = None if progress is None else (lambda done: progress("celf", done, None))
         result = budgeted_greedy(objective, pool, cost, budget, k, progress=tick)
         seeds, estimate = result.seeds, result.value
+        rule, starts = result.rule, {}
+        if warm_start:
+            starts = _warm_starts(setup, strategy, objective, budget, k, result.values)
+            best = max(starts, key=lambda name: starts[name][1], default=None)
+            if best is not None and starts[best][1] > estimate:
+                seeds, estimate, rule = starts[best][0], starts[best][1], f"warm start: {best}"
         details = {
-            "rule": result.rule,
+            "rule": rule,
+            "greedy_rule": result.rule,
+            "greedy_estimate": result.value,
+            "warm_starts": {name: value for name, (_, value) in starts.items()},
             "evaluations": result.evaluations,
             "samples": samples,
             "baseline": result.baseline,
@@ -133,6 +149,38 @@ def optimize(
         raise AssertionError(f"optimised plan spends {plan.spend} over the budget {budget}")
     seconds = time.perf_counter() - started
     return Optimized(plan, method, float(estimate), seconds, int(pool.size), details)
+
+
+def _warm_starts(setup, strategy, objective, budget, k, known) -> dict:
+    """``{name: (seeds, selection value)}`` for every hand-made strategy whose seed set, hired
+    on ``strategy``'s terms, fits ``budget`` (and ``k``). Brand, ``none`` and redrawn plans have
+    no fixed set of accounts to hire and are skipped, as are plans that fail to build."""
+    from sim.campaign.pricing import price_per_post
+
+    network, campaign = setup.network, setup.campaign
+    tolerance = 1e-9 * max(abs(budget), 1.0)
+    starts = {}
+    for other in setup.strategies:
+        if other.select in ("optimized", "brand", "none") or other.redraw != "once":
+            continue
+        try:
+            seeds = sorted(int(v) for v in setup.plan(other).schedule.seeds)
+        except (StrategyError, InputError):
+            continue
+        if not seeds or (k is not None and len(seeds) > k):
+            continue
+        if campaign is None:
+            spend = float(len(seeds))
+        else:
+            followers = network.followers[np.asarray(seeds, dtype=np.int64)]
+            spend = float(price_per_post(followers, network.n_nodes, campaign).sum())
+            spend *= strategy.posts
+        if spend > budget + tolerance:
+            continue
+        key = tuple(seeds)
+        value = known[key] if key in known else objective(key)
+        starts[other.name] = (seeds, float(value))
+    return starts
 
 
 def plan_strategies(
