@@ -166,3 +166,54 @@ def test_the_optimiser_never_loses_to_an_affordable_hand_made_plan_on_the_select
         assert sorted(found.seeds.tolist()) == sorted(setup.plan(best).schedule.seeds.tolist())
     else:
         assert found.details["rule"] == cold.details["rule"]
+
+
+CLI_SCENARIO = """\
+name: small
+network: {generator: erdos_renyi, n: 600, mean_degree: 4, ties: 0.3}
+dynamics: {rule: cascade}
+campaign: {budget: 1500, prices: rate_card, engagement: null,
+           tiers: {reference_population: 60000}}
+strategies:
+  - {name: top followers, select: top_followers}
+  - {name: 10 nano, select: tier, tier: nano, k: 10}
+steps: 30
+replications: 60
+seed: 1
+"""
+
+
+def test_optimize_reports_the_winning_warm_start_and_the_hand_made_verdict(tmp_path, capsys):
+    from sim.cli.main import main
+
+    path = tmp_path / "small.yaml"
+    path.write_text(CLI_SCENARIO)
+    # a pool of three accounts: the hand-made "top followers" set cannot be built from it
+    code = main(["optimize", str(path), "--method", "celf", "--pool", "ids:5,6,7",
+                 "--samples", "8", "-q"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "warm start won: 'top followers'" in out
+    assert "at least as good as every hand-made strategy on the fresh replications" in out
+
+
+def test_the_verdict_warns_when_a_hand_made_plan_wins_on_fresh_replications():
+    import pandas as pd
+
+    from sim.cli.optimize import _hand_made_verdict
+
+    class Fake:
+        best = "40 micro"
+        table = pd.DataFrame(
+            {
+                "strategy": ["40 micro", "4 macro", "optimised"],
+                "adopters_mean": [11244.0, 10275.0, 11080.0],
+                "distinguishable": [True, True, True],
+            }
+        )
+
+    line = _hand_made_verdict(Fake(), "optimised")
+    assert line.startswith("WARNING: hand-made strategy '40 micro' BEATS the optimised plan")
+    assert "11,244 against 11,080" in line
+    Fake.table.loc[2, "distinguishable"] = False
+    assert "edges out" in _hand_made_verdict(Fake(), "optimised")
