@@ -23,6 +23,7 @@ from sim.batch.design import Point, expand
 from sim.batch.executors import make_executor
 from sim.batch.store import BatchStore, Task, header_for
 from sim.batch.tasks import BatchSpec, clear_cache, run_task
+from sim.config.gate import with_overrides
 from sim.config.schema import Scenario, Sweep
 from sim.errors import InputError
 from sim.runner import resources
@@ -72,7 +73,7 @@ def run_sweep(
     points = expand(scenario, sweep)
     if replications is not None:
         points = [
-            Point(p.index, p.values, p.scenario.model_copy(update={"replications": replications}))
+            Point(p.index, p.values, with_overrides(p.scenario, {"replications": replications}))
             for p in points
         ]
     strategies = [s.name for s in points[0].scenario.strategies]
@@ -251,12 +252,13 @@ def summarise_store(
     reps = store.read("replications")
     if reps.empty:
         return pd.DataFrame()
+    groups = reps.groupby(["point", "strategy"], observed=True, sort=False)
     rows = []
     for point in points:
         for name in strategies:
-            group = reps[(reps["point"] == point.index) & (reps["strategy"] == name)]
-            if group.empty:
+            if (point.index, name) not in groups.groups:
                 continue
+            group = groups.get_group((point.index, name))
             row = {
                 "point": point.index,
                 **point.values,

@@ -386,13 +386,7 @@ class Simulation:
     def reached(self, agent: int) -> tuple[np.ndarray, np.ndarray]:
         """``(followees, reached)`` of one agent: the accounts it follows, and whether a post
         of each has got through to it so far (with full attention every post does)."""
-        self.day  # noqa: B018
-        n = self.network.n_nodes
-        if isinstance(agent, bool) or not isinstance(agent, int | np.integer) or not 0 <= agent < n:
-            raise InputError(f"agent: must be an agent id in 0..{n - 1}, got {agent!r}")
-        indptr, sources, edge_ids = self.network.reverse_index()
-        edges = edge_ids[indptr[agent] : indptr[agent + 1]]
-        followees = np.asarray(sources[indptr[agent] : indptr[agent + 1]], dtype=NODE)
+        followees, edges = self._edges(agent, incoming=True)
         posted = np.asarray(self.state.has_posted, dtype=bool)[followees]
         seen = np.asarray(self.state.edge_seen, dtype=bool)[edges]
         full = self.agents.attention[followees] >= 1.0
@@ -414,7 +408,22 @@ class Simulation:
         """``(neighbours, tie strengths today)`` of one agent's edges: its followers, or with
         ``incoming`` the accounts it follows. Strengths include decay and reinforcement so far;
         trust on the campaign topic is ``tie * expertise[source] * interest[follower]``."""
-        self.day  # noqa: B018
+        neighbours, edges = self._edges(agent, incoming=incoming)
+        p = self.params
+        if p.tie_half_life is None and p.reinforcement == 0.0:
+            values = self._graph.tie0[edges].astype(VALUE)
+        else:
+            values = self.state.tie[edges].astype(np.float64)
+            if p.tie_half_life is not None:
+                since = np.clip(self._today() - self.state.tie_time[edges], 0, self.steps)
+                values = values * self._params.tie_decay[since]
+            values = values.astype(VALUE)
+        return _frozen(neighbours), _frozen(values)
+
+    def _edges(self, agent, *, incoming: bool) -> tuple[np.ndarray, np.ndarray]:
+        """``(neighbours int32, edge ids)`` of one checked agent id: its followers' edges, or
+        with ``incoming`` the edges from the accounts it follows."""
+        self.day  # noqa: B018 - raises before any replication
         n = self.network.n_nodes
         if isinstance(agent, bool) or not isinstance(agent, int | np.integer) or not 0 <= agent < n:
             raise InputError(f"agent: must be an agent id in 0..{n - 1}, got {agent!r}")
@@ -425,16 +434,7 @@ class Simulation:
         else:
             edges = np.arange(self.network.indptr[agent], self.network.indptr[agent + 1])
             neighbours = self.network.indices[edges]
-        p = self.params
-        if p.tie_half_life is None and p.reinforcement == 0.0:
-            values = self._graph.tie0[edges].astype(VALUE)
-        else:
-            values = self.state.tie[edges].astype(np.float64)
-            if p.tie_half_life is not None:
-                since = np.clip(self._today() - self.state.tie_time[edges], 0, self.steps)
-                values = values * self._params.tie_decay[since]
-            values = values.astype(VALUE)
-        return _frozen(np.asarray(neighbours, dtype=NODE)), _frozen(values)
+        return np.asarray(neighbours, dtype=NODE), edges
 
     def _today(self) -> int:
         """The day the views refer to: the last day run (0 before any)."""

@@ -165,23 +165,7 @@ def staged(directory: str | Path, *, force: bool = False):
     was. A folder holding files this tool did not write is replaced only with ``force``, and
     never when it is the working folder, one of its parents or the home folder."""
     target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"output folder {target} is a file; give a folder path")
-    if _precious(target.resolve()):
-        raise InputError(
-            f"output folder {target} is the working folder, one of its parents or the home "
-            "folder, which is never replaced; give a folder inside it, e.g. results/run"
-        )
-    if target.exists():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_FILES)
-        resolved = target.resolve()
-        if foreign and (not force or _precious(resolved)):
-            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-            fix = "give a new or empty folder" + ("" if force else ", or --force to replace it")
-            raise InputError(
-                f"output folder {target} holds files this tool did not write ({shown}); "
-                f"it replaces its output folders whole, so {fix}"
-            )
+    check_out(target, force=force)  # checked again here: the folder may have changed meanwhile
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
