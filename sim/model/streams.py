@@ -21,6 +21,10 @@ purpose                   spawn key  draws
 ``SELECTION``             (6, h, j)  an optimiser's selection replication ``j`` (CELF);
                                      ``h`` = CRC-32 of the strategy name
 ``RR_SETS``               (7, h, j)  the counter key of an optimiser's RR-set batch ``j``
+``CALIBRATION``           (8, k, j)  a calibration's own draws: ``k`` = 0 the candidates
+                                     (round ``j``: 0 the Latin hypercube, then each
+                                     refinement), 1 the seed accounts of simulated
+                                     cascades, 2 the bootstrap of the loss
 ========================  =========  ==================================================
 
 The optimiser chooses on ``SELECTION`` or ``RR_SETS`` keys and reports expected adopters on
@@ -41,6 +45,7 @@ BOOTSTRAP = 4
 DESIGN = 5
 SELECTION = 6
 RR_SETS = 7
+CALIBRATION = 8
 PURPOSES = {
     "network": NETWORK,
     "population": POPULATION,
@@ -50,6 +55,7 @@ PURPOSES = {
     "design": DESIGN,
     "selection": SELECTION,
     "rr_sets": RR_SETS,
+    "calibration": CALIBRATION,
 }
 
 
@@ -81,6 +87,14 @@ def optimizer_keys(seed: int, purpose: int, name: str, count: int) -> np.ndarray
         for j in range(int(count))
     ]
     return np.asarray(words, dtype=KEY)
+
+
+def calibration_generator(seed: int, part: int, *index: int) -> np.random.Generator:
+    """A calibration's own stream ``(CALIBRATION, part, *index)``: ``part`` 0 the candidates
+    (``index`` = the refinement round), 1 the seed accounts of simulated cascades, 2 the
+    bootstrap of the loss."""
+    key = (CALIBRATION, int(part), *(int(i) for i in index))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
 def replication_keys(seed: int, replications: range | int) -> np.ndarray:
