@@ -23,7 +23,8 @@ LAYERS = [
     {"sim.campaign"},
     {"sim.runner"},
     {"sim.analysis", "sim.optimize"},
-    {"sim.report", "sim.validation", "sim.batch", "sim.calibrate"},
+    {"sim.report", "sim.validation", "sim.batch"},
+    {"sim.calibrate"},
     {"sim.api", "sim.teach", "sim.bench"},
     {"sim.cli", "sim.__main__"},
 ]

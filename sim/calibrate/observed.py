@@ -8,8 +8,9 @@ Two kinds, each from one or more delimited text files (``.tsv``/``.tab`` tab-sep
   ``child_delay_min`` (or ``child_delay_hours``); any other column is ignored. One row of each
   cascade names its source user as child of ``ROOT``; a cascade's rows are consecutive. Rows may repeat (dropped) and delays may
   be negative (clipped to 0 for timing), as in Twitter15.
-* **an adoption curve**: a time column (``day`` or ``hour``, increasing) and ``count`` (new
-  adopters in each period) or ``cumulative`` (adopters so far).
+* **an adoption curve**: a time column (``day`` or ``hour``: the period's index, 0 = the first
+  day or hour, increasing) and ``count`` (new adopters in that period) or ``cumulative``
+  (adopters by the end of it).
 
 Every mistake is one :class:`~sim.errors.InputError` line naming the file, the line and the
 column, the bad value and what is allowed.
@@ -54,8 +55,9 @@ class CascadeEdges:
 
 @dataclass(frozen=True)
 class AdoptionCurve:
-    """A checked adoption curve: ``hours`` (float64, end of each period since the start,
-    increasing) and ``cumulative`` adopters (float64, non-decreasing), with the period unit."""
+    """A checked adoption curve: ``hours`` (float64, the end of each period in hours since the
+    start: day ``d`` ends at ``24 (d + 1)``) and ``cumulative`` adopters by then (float64,
+    non-decreasing), with the period unit (``day`` or ``hour``)."""
 
     hours: np.ndarray
     cumulative: np.ndarray
@@ -69,8 +71,8 @@ class AdoptionCurve:
 
     @property
     def periods(self) -> np.ndarray:
-        """The time column as given (days or hours)."""
-        return self.hours / TIME_COLUMNS[self.unit]
+        """The time column as given (the periods' indices, in days or hours)."""
+        return self.hours / TIME_COLUMNS[self.unit] - 1.0
 
 
 # ---------------------------------------------------------------------------- reading
@@ -271,7 +273,8 @@ def load_curve(file: Path | str) -> AdoptionCurve:
         cumulative = values
     if cumulative[-1] <= 0:
         raise InputError(f"{path}: the curve has no adopters at all; nothing to fit")
-    return AdoptionCurve(times * TIME_COLUMNS[unit], cumulative.astype(np.float64), unit, path)
+    hours = (times + 1.0) * TIME_COLUMNS[unit]
+    return AdoptionCurve(hours, cumulative.astype(np.float64), unit, path)
 
 
 # ---------------------------------------------------------------------------- splits

@@ -197,5 +197,7 @@ def trace_statistics(traces: list[TraceLike]) -> pd.DataFrame:
         offset += m
     if not cascades:
         return pd.DataFrame(columns=list(STATISTICS), index=pd.Index([], name="cascade"))
-    table = tree_statistics(np.concatenate(cascades), np.concatenate(parents), np.concatenate(hours))
+    table = tree_statistics(
+        np.concatenate(cascades), np.concatenate(parents), np.concatenate(hours)
+    )
     return table.reindex(range(len(traces)))

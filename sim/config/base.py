@@ -101,3 +101,22 @@ Value = Annotated[
 def as_distribution(value: float | Distribution) -> Distribution:
     """A bare number means a constant."""
     return Constant(value=float(value)) if isinstance(value, int | float) else value
+
+
+class Range(Strict):
+    """A continuous range of one swept key: uniform (or log-uniform with ``log``) between
+    ``low`` and ``high``; ``integer`` rounds; ``count`` evenly spaced values for a grid."""
+
+    low: float
+    high: float
+    log: bool = False
+    integer: bool = False
+    count: Annotated[int, Field(ge=2)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.high > self.low:
+            raise ValueError(f"high ({self.high}) must be > low ({self.low})")
+        if self.log and self.low <= 0:
+            raise ValueError(f"a log range needs low > 0, got {self.low}")
+        return self

@@ -362,6 +362,14 @@ def _resolve_paths(scenario: Scenario, base: Path, lines: dict, source: Path) ->
         updates["population"] = scenario.population.model_copy(
             update={"file": resolve(scenario.population.file, ("population", "file"))}
         )
+    if scenario.calibrate is not None:
+        observed = [
+            resolve(path, ("calibrate", "observed", k))
+            if (("calibrate", "observed", k) in lines)
+            else resolve(path, ("calibrate", "observed"))
+            for k, path in enumerate(scenario.calibrate.observed)
+        ]
+        updates["calibrate"] = scenario.calibrate.model_copy(update={"observed": observed})
     directory = scenario.outputs.directory
     if directory is not None and not directory.is_absolute():
         updates["outputs"] = scenario.outputs.model_copy(update={"directory": base / directory})

@@ -28,11 +28,13 @@ from sim.config.base import (  # noqa: F401 - the shared value types, re-exporte
     Normal,
     PositiveInt,
     Probability,
+    Range,
     Strict,
     Uniform,
     Value,
     as_distribution,
 )
+from sim.config.calibration import Calibration
 from sim.config.rules import check_parts
 from sim.model.params import Params
 
@@ -399,25 +401,6 @@ class Outputs(Strict):
 
 
 # ---------------------------------------------------------------------------- sweep
-class Range(Strict):
-    """A continuous range of one swept key: uniform (or log-uniform with ``log``) between
-    ``low`` and ``high``; ``integer`` rounds; ``count`` evenly spaced values for a grid."""
-
-    low: float
-    high: float
-    log: bool = False
-    integer: bool = False
-    count: Annotated[int, Field(ge=2)] | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if not self.high > self.low:
-            raise ValueError(f"high ({self.high}) must be > low ({self.low})")
-        if self.log and self.low <= 0:
-            raise ValueError(f"a log range needs low > 0, got {self.low}")
-        return self
-
-
 class Sweep(Strict):
     """A design over scenario keys (dotted paths such as ``dynamics.tie_half_life``).
 
@@ -456,6 +439,8 @@ class Scenario(Strict):
     outputs: Outputs = Outputs()
     sweep: Sweep | None = None
     """A parameter design for ``influence-sim sweep`` (ignored by run and compare)."""
+    calibrate: Calibration | None = None
+    """What ``influence-sim calibrate`` fits (ignored by run and compare)."""
     _source: tuple = PrivateAttr(default=(None, {}))
     """(file, {key path: line}) when read from YAML, so later errors can say where."""
 

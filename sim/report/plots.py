@@ -178,3 +178,86 @@ def _save(fig, path: str | Path) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+# ---------------------------------------------------------------------------- calibration
+CALIBRATION_PANELS = (
+    ("size", "size (nodes)", "ccdf"),
+    ("depth1_share", "depth-1 share", "cdf"),
+    ("depth", "depth (hops)", "cdf"),
+    ("virality", "structural virality", "cdf_log"),
+    ("time_last", "time to last event (hours)", "cdf_log"),
+    ("delay_median", "median parent-child delay (hours)", "cdf_log"),
+)
+"""(column, label, kind) of the panels of :func:`plot_calibration_fit`."""
+
+
+def plot_calibration_fit(tables: dict[str, pd.DataFrame], path: str | Path, title: str) -> Path:
+    """Observed vs simulated distributions of per-cascade statistics: one panel per
+    statistic, one line per table (``{label: table with the columns of
+    sim.calibrate.statistics}``; the first is drawn in black)."""
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
+    styles = ["k-", "C0-", "C3--", "C2:"]
+    for ax, (column, label, kind) in zip(axes.ravel(), CALIBRATION_PANELS, strict=True):
+        for (name, table), style in zip(tables.items(), styles, strict=False):
+            values = np.sort(table[column].dropna().to_numpy(dtype=np.float64))
+            if values.size == 0:
+                continue
+            if kind == "ccdf":
+                ax.step(values, 1.0 - np.arange(values.size) / values.size, style, where="post",
+                        label=f"{name} (n = {len(table)})")  # fmt: skip
+                ax.set_xscale("log")
+                ax.set_yscale("log")
+                ax.set_ylabel("P(X >= x)")
+            else:
+                if kind == "cdf_log":
+                    values = np.clip(values, 1e-3, None)
+                    ax.set_xscale("log")
+                ax.step(values, np.arange(1, values.size + 1) / values.size, style, where="post",
+                        label=f"{name} (n = {len(table)})")  # fmt: skip
+                ax.set_ylabel("P(X <= x)")
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_calibration_curve(
+    hours: np.ndarray, curves: dict[str, np.ndarray], path: str | Path, title: str
+) -> Path:
+    """Cumulative adopters over time: the observed curve (first, black dots) and fitted ones."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for k, (name, values) in enumerate(curves.items()):
+        style = "ko" if k == 0 else ["C0-", "C3--", "C1-.", "C2:"][(k - 1) % 4]
+        ax.plot(np.asarray(hours) / 24.0, values, style, label=name, markersize=3)
+    ax.set_xlabel("days")
+    ax.set_ylabel("cumulative adopters")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_calibration_search(table: pd.DataFrame, keys: list[str], path: str | Path) -> Path:
+    """Loss of every candidate against each calibrated key (``table``: ``candidate``, the
+    keys, ``loss``, ``within_noise``); the untuned baseline (candidate 0) as a line."""
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.8), squeeze=False)
+    searched = table[table["candidate"] > 0]
+    near = searched[searched["within_noise"]]
+    baseline = table.loc[table["candidate"] == 0, "loss"]
+    for ax, key in zip(axes[0], keys, strict=True):
+        ax.plot(searched[key], searched["loss"], "o", color="0.6", markersize=4, label="candidate")
+        ax.plot(near[key], near["loss"], "o", color="C0", markersize=5, label="within noise")
+        best = searched.loc[searched["loss"].idxmin()]
+        ax.plot([best[key]], [best["loss"]], "*", color="C3", markersize=12, label="best")
+        if len(baseline) and np.isfinite(baseline.iloc[0]):
+            ax.axhline(baseline.iloc[0], color="k", linestyle=":", label="untuned")
+        ax.set_xlabel(key)
+        ax.set_ylabel("loss")
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return _save(fig, path)

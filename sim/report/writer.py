@@ -37,6 +37,8 @@ OUTPUT_FILES = frozenset(
     + ["summary.json", "scenario.yaml", "adoption_curves.png", "cost_per_adopter.png"]
     + ["outcomes.png", "report.html"]
     + ["price_sweep.csv"]
+    + ["candidates.csv", "compare.csv", "bass.csv", "calibration.json", "calibrated.yaml"]
+    + ["calibration_fit.png", "calibration_search.png"]
 )
 """Every file name the writer puts in an output folder: a folder holding anything else is not
 one of ours, and is never replaced."""

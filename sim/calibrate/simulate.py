@@ -1,0 +1,187 @@
+"""Simulating what a calibration compares: single-seed cascades and adoption curves.
+
+**Cascades.** The scenario's network, population and dynamics run from one seed account at a
+time (as :mod:`sim.validation.cascades` does on wiki-Vote): ``seeds`` accounts, chosen once
+from the calibration's own stream (or the most-followed ones), each replicated
+``replications`` times. Unit ``u = j * replications + r`` (seed account ``j``, replication
+``r``) always runs with replication key ``u`` of the root seed, so every candidate sees the
+same random numbers (common random numbers) and a unit is the same alone, on one thread or
+two. Each unit's tree comes from :meth:`Simulation.trace <sim.model.engine.Simulation.trace>`
+and its statistics from :func:`sim.calibrate.statistics.trace_statistics`.
+
+**Curves.** The scenario runs as ``run`` would (its first strategy's plan) and the new
+adopters per step of every replication are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from sim.calibrate.statistics import STATISTICS, trace_statistics
+from sim.config.schema import FileNetwork, Scenario
+from sim.errors import InputError
+from sim.model import SeedSchedule, Simulation, replication_keys, streams
+from sim.network import Network
+from sim.runner.prepare import Setup, prepare
+from sim.runner.realise import build_network, with_ties
+
+HOURS_PER_STEP = 24.0
+"""Hours per step while the scenario has no sub-day clock."""
+
+
+class FallbackTrace(NamedTuple):
+    """A trace rebuilt from the end-of-run state when the engine has no ``trace``: adopters in
+    order of adoption day, each one's parent the adopted account it follows that adopted most
+    recently before it (the seed for day-0 adopters)."""
+
+    agent: np.ndarray
+    parent: np.ndarray
+    step: np.ndarray
+    hours: np.ndarray
+
+
+@dataclass(frozen=True)
+class CascadeDesign:
+    """How the simulated cascades are started: ``seeds`` accounts (``random`` among those
+    with at least ``min_followers`` followers, or the ``top_followers``), ``replications``
+    each; ``min_size`` is the filter (the observed minimum by default)."""
+
+    seeds: int = 200
+    select: str = "random"
+    min_followers: int = 1
+    replications: int = 4
+    min_size: int | None = None
+
+    @property
+    def units(self) -> int:
+        return self.seeds * self.replications
+
+
+def step_hours(scenario: Scenario) -> float:
+    """Hours per engine step (``dynamics.step_hours`` when the engine has it)."""
+    return float(getattr(scenario.dynamics, "step_hours", HOURS_PER_STEP) or HOURS_PER_STEP)
+
+
+class Worlds:
+    """Setups of candidate scenarios, sharing a file network's loading: a candidate that
+    changes only ``network.ties`` of a file network reuses the loaded edges (the ties are drawn
+    from the same network stream that :func:`sim.runner.prepare.prepare` uses)."""
+
+    def __init__(self) -> None:
+        self._networks: dict[str, Network] = {}
+
+    def setup(self, scenario: Scenario) -> Setup:
+        spec = scenario.network
+        if not isinstance(spec, FileNetwork) or spec.weight is not None:
+            return prepare(scenario)
+        key = spec.model_copy(update={"ties": 1.0}).model_dump_json()
+        if key not in self._networks:
+            bare = spec.model_copy(update={"ties": 1.0})
+            self._networks[key] = build_network(
+                bare, streams.generator(scenario.seed, streams.NETWORK)
+            )
+        network = with_ties(
+            self._networks[key], spec.ties, streams.generator(scenario.seed, streams.NETWORK)
+        )
+        return prepare(scenario, network=network)
+
+
+def seed_accounts(network: Network, design: CascadeDesign, seed: int) -> np.ndarray:
+    """The seed accounts of the simulated cascades (int64, sorted by choice order)."""
+    followers = network.followers
+    eligible = np.flatnonzero(followers >= design.min_followers)
+    if eligible.size < design.seeds:
+        raise InputError(
+            f"calibrate.cascades.seeds: {design.seeds} seed accounts asked, but only "
+            f"{eligible.size} accounts have >= {design.min_followers} followers"
+        )
+    if design.select == "top_followers":
+        order = np.lexsort((eligible, -followers[eligible]))
+        return eligible[order[: design.seeds]].astype(np.int64)
+    rng = streams.calibration_generator(seed, 1)
+    return np.sort(rng.choice(eligible, design.seeds, replace=False)).astype(np.int64)
+
+
+def _trace(simulation: Simulation, key) -> object:
+    if hasattr(simulation, "trace"):
+        return simulation.trace(key)
+    return _fallback_trace(simulation, key)
+
+
+def _fallback_trace(simulation: Simulation, key) -> FallbackTrace:
+    simulation.run(np.asarray([key], dtype=np.uint64), threads=1)
+    day = np.asarray(simulation.adopt_time)
+    is_seed = np.zeros(day.size, dtype=bool)
+    is_seed[simulation.schedule.seeds] = True
+    adopters = np.flatnonzero(day >= 0)
+    order = adopters[np.lexsort((adopters, ~is_seed[adopters], day[adopters]))]
+    indptr, sources, _ = simulation.network.reverse_index()
+    counts = (indptr[order + 1] - indptr[order]).astype(np.int64)
+    offsets = np.repeat(indptr[order].astype(np.int64) - np.cumsum(counts) + counts, counts)
+    followed = sources[offsets + np.arange(counts.sum())]
+    follower = np.repeat(order, counts)
+    when = day[followed]
+    ok = (when >= 0) & ((when < day[follower]) | is_seed[followed]) & ~is_seed[follower]
+    followed, follower, when = followed[ok], follower[ok], when[ok]
+    pick = np.lexsort((followed, -when, follower))
+    first = np.ones(pick.size, dtype=bool)
+    first[1:] = follower[pick][1:] != follower[pick][:-1]
+    parent_of = np.full(day.size, -1, dtype=np.int64)
+    parent_of[follower[pick][first]] = followed[pick][first]
+    steps = day[order].astype(np.int32)
+    hours = steps.astype(np.float64) * HOURS_PER_STEP
+    return FallbackTrace(order.astype(np.int32), parent_of[order].astype(np.int32), steps, hours)
+
+
+def simulate_cascades(
+    setup: Setup, seeds: np.ndarray, replications: int, key_seed: int, threads: int = 1
+) -> pd.DataFrame:
+    """One row per unit (seed account x replication): ``unit``, ``seed_account``,
+    ``replication``, the :data:`~sim.calibrate.statistics.STATISTICS` and ``last_step`` (the
+    step of the last adoption, to spot cascades cut off by the end of the run)."""
+    keys = replication_keys(key_seed, len(seeds) * replications)
+    params = dataclasses.replace(setup.params)
+
+    def one(j: int) -> tuple[list, list]:
+        simulation = Simulation(
+            setup.network,
+            setup.agents,
+            params,
+            SeedSchedule.build([int(seeds[j])]),
+            setup.steps,
+            topic=setup.topic,
+        )
+        traces, last = [], []
+        for r in range(replications):
+            trace = _trace(simulation, keys[j * replications + r])
+            traces.append(trace)
+            last.append(int(np.max(trace.step)) if len(trace.step) else -1)
+        return traces, last
+
+    if threads > 1:
+        with ThreadPoolExecutor(threads, thread_name_prefix="sim-calibrate") as pool:
+            done = list(pool.map(one, range(len(seeds))))
+    else:
+        done = [one(j) for j in range(len(seeds))]
+    traces = [t for chunk, _ in done for t in chunk]
+    table = trace_statistics(traces).reset_index(drop=True)
+    table.insert(0, "unit", np.arange(len(traces), dtype=np.int64))
+    table.insert(1, "seed_account", np.repeat(np.asarray(seeds, dtype=np.int64), replications))
+    table.insert(2, "replication", np.tile(np.arange(replications, dtype=np.int64), len(seeds)))
+    table["last_step"] = np.array([s for _, chunk in done for s in chunk], dtype=np.int64)
+    return table[["unit", "seed_account", "replication", *STATISTICS, "last_step"]]
+
+
+def simulate_curve(setup: Setup, replications: int, key_seed: int, threads: int = 1) -> np.ndarray:
+    """New adopters per step (seeds included), int64 (replications, steps), of the scenario's
+    first strategy."""
+    plan = setup.plan(setup.strategies[0])
+    simulation = setup.simulation(plan)
+    raw = simulation.run(replication_keys(key_seed, replications), threads=threads)
+    return raw.stat("new_adopters").astype(np.int64)
