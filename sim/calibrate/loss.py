@@ -125,7 +125,7 @@ def cumulative_at(step_counts: np.ndarray, step_hours: float, hours: np.ndarray)
     between step ends (step ``s`` ends at ``(s + 1) * step_hours``; time 0 has none)."""
     counts = np.asarray(step_counts, dtype=np.float64)
     ends = np.arange(counts.shape[-1] + 1) * float(step_hours)
-    cumulative = np.concatenate([np.zeros(counts.shape[:-1] + (1,)), np.cumsum(counts, -1)], -1)
+    cumulative = np.concatenate([np.zeros((*counts.shape[:-1], 1)), np.cumsum(counts, -1)], -1)
     if cumulative.ndim == 1:
         return np.interp(hours, ends, cumulative)
     return np.stack([np.interp(hours, ends, row) for row in cumulative])

@@ -5,9 +5,10 @@ Two kinds, each from one or more delimited text files (``.tsv``/``.tab`` tab-sep
 
 * **cascade trees** (the format of ``shared/data/twitter15_edges_part*.tsv.gz``): one row per
   ``parent -> child`` edge, columns ``cascade``, ``parent_uid``, ``child_uid`` and
-  ``child_delay_min`` (or ``child_delay_hours``); any other column is ignored. One row of each
-  cascade names its source user as child of ``ROOT``; a cascade's rows are consecutive. Rows may repeat (dropped) and delays may
-  be negative (clipped to 0 for timing), as in Twitter15.
+  ``child_delay_min`` (or ``child_delay_hours``); any other column is ignored. One row of
+  each cascade names its source user as child of ``ROOT``; a cascade's rows are consecutive.
+  Rows may repeat (dropped) and delays may be negative (clipped to 0 for timing), as in
+  Twitter15.
 * **an adoption curve**: a time column (``day`` or ``hour``: the period's index, 0 = the first
   day or hour, increasing) and ``count`` (new adopters in that period) or ``cumulative``
   (adopters by the end of it).

@@ -50,7 +50,7 @@ class Parameter:
             x = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
         else:
             x = self.low + u * (self.high - self.low)
-        return int(round(x)) if self.integer else float(x)
+        return round(x) if self.integer else float(x)
 
     def unit(self, x: float) -> float:
         """The unit coordinate of value ``x`` (clipped to the bounds)."""
