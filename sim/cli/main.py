@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.cli import bench, optimize, sweep, teach
+from sim.cli import bench, calibrate, optimize, sweep, teach
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         done = (
             "what was recorded is kept: run the same command to resume"
-            if getattr(args, "command", None).__module__.endswith("sweep")
+            if getattr(args, "command", None).__module__.endswith(("sweep", "calibrate"))
             else "no output folder was changed"
         )
         return _fail(args, f"interrupted: stopped before finishing; {done}", 130)
@@ -120,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_parser(commands)
     sweep.add_parser(commands, _common, _positive)
     optimize.add_parser(commands, _common, _load, _progress)
+    calibrate.add_parser(commands, _common, _positive)
     return parser
 
 
