@@ -193,7 +193,7 @@ def load_cascades(files: Path | str | list) -> CascadeEdges:
                 f"{_where(path, table, row, 'parent_uid')}: a second {ROOT} row in cascade "
                 f"{cascade.iloc[row]!r}; a cascade has one source"
             )
-        starts = np.flatnonzero(first)
+        starts = np.flatnonzero((cascade != cascade.shift()).to_numpy())
         runs = cascade.to_numpy()[starts]
         for row, name in zip(starts, runs, strict=True):
             if name in seen:
@@ -296,7 +296,7 @@ def split_ids(ids: np.ndarray, split: str) -> np.ndarray:
         try:
             numbers = np.array([int(i) for i in ids], dtype=np.int64)
         except ValueError:
-            bad = next(i for i in ids if not i.lstrip("-").isdigit())
+            bad = next(str(i) for i in ids if not i.lstrip("-").isdigit())
             raise InputError(
                 f"calibrate.split: parity needs integer cascade ids, got {bad!r}; use hash"
             ) from None
@@ -304,3 +304,38 @@ def split_ids(ids: np.ndarray, split: str) -> np.ndarray:
     if split == "hash":
         return np.array([zlib.crc32(i.encode("utf-8")) % 2 == 0 for i in ids], dtype=bool)
     raise InputError(f"calibrate.split: {split!r} is not one of {', '.join(SPLITS)}")
+
+
+# ---------------------------------------------------------------------------- writing
+def cascade_rows(traces, names=None) -> pd.DataFrame:
+    """Simulated traces as cascade-tree rows in the format :func:`load_cascades` reads
+    (``cascade``, ``parent_uid``, ``child_uid``, ``child_delay_min``): the first adopter of
+    each trace is the source (child of ``ROOT``); adopters not descended from it are left
+    out. ``names`` gives the cascade ids (default 0, 1, ...)."""
+    frames = []
+    for k, trace in enumerate(traces):
+        agent = np.asarray(trace.agent, dtype=np.int64)
+        if agent.size == 0:
+            continue
+        parent = np.asarray(trace.parent, dtype=np.int64).copy()
+        minutes = np.asarray(trace.hours, dtype=np.float64) * 60.0
+        kept = {int(agent[0])}
+        keep = np.zeros(agent.size, dtype=bool)
+        keep[0] = True
+        for i in range(1, agent.size):  # parents adopt before their children
+            if int(parent[i]) in kept:
+                keep[i] = True
+                kept.add(int(agent[i]))
+        parents = np.where(parent >= 0, parent.astype(str), ROOT).astype(object)
+        parents[0] = ROOT
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cascade": str(names[k]) if names is not None else str(k),
+                    "parent_uid": parents[keep],
+                    "child_uid": agent[keep].astype(str),
+                    "child_delay_min": minutes[keep] - minutes[0],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

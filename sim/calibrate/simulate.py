@@ -15,7 +15,6 @@ adopters per step of every replication are kept.
 
 from __future__ import annotations
 
-import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -139,42 +138,48 @@ def _fallback_trace(simulation: Simulation, key) -> FallbackTrace:
     return FallbackTrace(order.astype(np.int32), parent_of[order].astype(np.int32), steps, hours)
 
 
-def simulate_cascades(
+def simulate_traces(
     setup: Setup, seeds: np.ndarray, replications: int, key_seed: int, threads: int = 1
-) -> pd.DataFrame:
-    """One row per unit (seed account x replication): ``unit``, ``seed_account``,
-    ``replication``, the :data:`~sim.calibrate.statistics.STATISTICS` and ``last_step`` (the
-    step of the last adoption, to spot cascades cut off by the end of the run)."""
+) -> list:
+    """The trace of every unit, in unit order (seed account ``j``, replication ``r`` is unit
+    ``j * replications + r``, run with replication key ``u`` of ``key_seed``). Seed accounts
+    are spread over ``threads`` threads, each with its own Simulation; the traces do not
+    depend on it."""
     keys = replication_keys(key_seed, len(seeds) * replications)
-    params = dataclasses.replace(setup.params)
 
-    def one(j: int) -> tuple[list, list]:
+    def one(j: int) -> list:
         simulation = Simulation(
             setup.network,
             setup.agents,
-            params,
+            setup.params,
             SeedSchedule.build([int(seeds[j])]),
             setup.steps,
             topic=setup.topic,
         )
-        traces, last = [], []
-        for r in range(replications):
-            trace = _trace(simulation, keys[j * replications + r])
-            traces.append(trace)
-            last.append(int(np.max(trace.step)) if len(trace.step) else -1)
-        return traces, last
+        return [_trace(simulation, keys[j * replications + r]) for r in range(replications)]
 
     if threads > 1:
         with ThreadPoolExecutor(threads, thread_name_prefix="sim-calibrate") as pool:
             done = list(pool.map(one, range(len(seeds))))
     else:
         done = [one(j) for j in range(len(seeds))]
-    traces = [t for chunk, _ in done for t in chunk]
+    return [trace for chunk in done for trace in chunk]
+
+
+def simulate_cascades(
+    setup: Setup, seeds: np.ndarray, replications: int, key_seed: int, threads: int = 1
+) -> pd.DataFrame:
+    """One row per unit (seed account x replication): ``unit``, ``seed_account``,
+    ``replication``, the :data:`~sim.calibrate.statistics.STATISTICS` and ``last_step`` (the
+    step of the last adoption, to spot cascades cut off by the end of the run)."""
+    traces = simulate_traces(setup, seeds, replications, key_seed, threads)
     table = trace_statistics(traces).reset_index(drop=True)
     table.insert(0, "unit", np.arange(len(traces), dtype=np.int64))
     table.insert(1, "seed_account", np.repeat(np.asarray(seeds, dtype=np.int64), replications))
     table.insert(2, "replication", np.tile(np.arange(replications, dtype=np.int64), len(seeds)))
-    table["last_step"] = np.array([s for _, chunk in done for s in chunk], dtype=np.int64)
+    table["last_step"] = np.array(
+        [int(np.max(t.step)) if len(t.step) else -1 for t in traces], dtype=np.int64
+    )
     return table[["unit", "seed_account", "replication", *STATISTICS, "last_step"]]
 
 
