@@ -88,7 +88,7 @@ def fit_bass(curve: AdoptionCurve, form: str = "closed_form") -> BassFit:
         solved = least_squares(
             residuals,
             np.array(start),
-            bounds=([1e-7, 0.0, 1.0], [1.0, 20.0, 1e3]),
+            bounds=([1e-7, 0.0, 0.5], [1.0, 20.0, 1e3]),
             x_scale=np.array([0.01, 0.1, 1.0]),
         )
         if best is None or solved.cost < best.cost:
