@@ -59,7 +59,7 @@ def test_cascade_loss_is_the_weighted_mean_and_zero_on_itself():
     loss, parts = cascade_loss(table, other, weights)
     assert parts["size"] == pytest.approx(1.0)  # a factor of 10 is one decade
     assert loss == pytest.approx(1.0 * weights["size"] / sum(weights.values()))
-    with pytest.raises(InputError, match="calibrate.weights.height: not a statistic"):
+    with pytest.raises(InputError, match=r"calibrate\.weights\.height: not a statistic"):
         weights_for({"height": 1.0})
     with pytest.raises(InputError, match="at least one weight must be > 0"):
         weights_for(dict.fromkeys(weights, 0.0))
