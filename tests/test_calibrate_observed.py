@@ -203,3 +203,17 @@ def test_twitter15_statistics_match_the_validation_report():
     assert table["time_half"].median() == pytest.approx(0.6, abs=0.05)
     assert 0.7 < table["depth1_share"].median() < 0.9  # star-like (75% of edge rows)
     assert (table["virality"] >= 2 * (table["size"] - 1) / table["size"] - 1e-9).all()
+
+
+def test_users_of_different_cascades_never_merge(tmp_path):
+    # cascade "1" user "23" and cascade "12" user "3" must stay two users
+    lines = [
+        HEADER,
+        "1\tROOT\tROOT\t0\t9\t=\t0",
+        "1\t9\t=\t0\t23\tt\t1",
+        "12\tROOT\tROOT\t0\t3\t=\t0",
+        "12\t3\t=\t0\t4\tt\t1",
+        "12\t3\t=\t0\t5\tt\t1",
+    ]
+    table = observed_statistics(load_cascades(write(tmp_path, lines)))
+    assert table["size"].tolist() == [2, 3]

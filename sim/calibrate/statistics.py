@@ -141,8 +141,8 @@ def observed_statistics(observed: CascadeEdges) -> pd.DataFrame:
     edges = observed.edges
     roots = edges["parent_uid"].to_numpy() == ROOT
     cascade = edges["cascade"].to_numpy()
-    child_key = pd.Series(cascade).str.cat(edges["child_uid"], sep="\x00")
-    parent_key = pd.Series(cascade).str.cat(edges["parent_uid"], sep="\x00")
+    child_key = pd.Series(cascade).str.cat(edges["child_uid"], sep="\x1f")
+    parent_key = pd.Series(cascade).str.cat(edges["parent_uid"], sep="\x1f")
     codes, nodes = pd.factorize(pd.concat([child_key, parent_key[~roots]], ignore_index=True))
     n = len(nodes)
     child = codes[: len(edges)]
