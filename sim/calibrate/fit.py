@@ -61,7 +61,7 @@ def settings_for(scenario: Scenario, **given: Any) -> Calibration:
     for key, value in given.items():
         if value is not None:
             base[key] = value
-    if "observed" not in base:
+    if not base.get("observed"):
         raise InputError(
             f"{scenario.name}: nothing to fit: give observed data (--observed FILE or "
             "calibrate.observed in the scenario)"

@@ -129,6 +129,23 @@ class CalibrationResult:
         }
 
     @property
+    def brackets(self) -> dict[str, tuple[float, float]]:
+        """Each key's within-noise span widened to the nearest candidates outside the noise
+        (or the bounds): the search has seen no value beyond them that fits as well, so the
+        best value's uncertainty is at most this wide on this candidate set."""
+        searched = self.table[self.table["candidate"] > 0]
+        out = {}
+        for p in self.parameters:
+            low, high = self.ranges[p.key]
+            rejected = searched.loc[~searched["within_noise"], p.key]
+            below, above = rejected[rejected < low], rejected[rejected > high]
+            out[p.key] = (
+                float(below.max()) if len(below) else float(p.low),
+                float(above.min()) if len(above) else float(p.high),
+            )
+        return out
+
+    @property
     def best_loss(self) -> float:
         return float(self.table.loc[self.table["candidate"] > 0, "loss"].min())
 
@@ -155,6 +172,7 @@ class CalibrationResult:
             "kind": self.kind,
             "best": self.best,
             "range": {k: list(v) for k, v in self.ranges.items()},
+            "bracket": {k: list(v) for k, v in self.brackets.items()},
             "best_loss": self.best_loss,
             "baseline_loss": self.baseline_loss,
             "candidates": int((self.table["candidate"] > 0).sum()),

@@ -76,17 +76,21 @@ def run(args: argparse.Namespace) -> int:
     talk = _progress_enabled(args)
     started = time.perf_counter()
 
-    def progress(kind: str, done: int, total: int) -> None:
-        if talk:
-            seconds = time.perf_counter() - started
-            print(f"  candidate {done}/{total} ({seconds:,.1f} s)", file=sys.stderr, flush=True)
+    parameters = bounds(args.set)
 
-    if talk:
-        print(f"{scenario.name}: calibrating into {out}", file=sys.stderr, flush=True)
+    def progress(kind: str, done: int, total: int) -> None:
+        """One line per finished candidate (the first says where the calibration goes)."""
+        if not talk:
+            return
+        if done == 1:
+            print(f"{scenario.name}: calibrating into {out}", file=sys.stderr, flush=True)
+        seconds = time.perf_counter() - started
+        print(f"  candidate {done}/{total} ({seconds:,.1f} s)", file=sys.stderr, flush=True)
+
     result = calibrate(
         scenario,
         observed=args.observed,
-        parameters=bounds(args.set),
+        parameters=parameters,
         kind=args.kind,
         budget=args.budget,
         replications=args.replications,

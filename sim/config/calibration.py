@@ -30,7 +30,9 @@ class Calibration(Strict):
     """What ``influence-sim calibrate`` fits: scenario keys (dotted paths) within bounds, to
     observed cascade trees or an adoption curve (see docs/calibration.md)."""
 
-    observed: Annotated[list[FilePath], Field(min_length=1)]
+    observed: list[FilePath] = Field(default_factory=list)
+    """Cascade-tree files (read together) or one adoption-curve CSV; may be given instead on
+    the command line (``--observed``)."""
     kind: Literal["cascades", "curve"] = "cascades"
     parameters: Annotated[dict[str, Range], Field(min_length=1)]
     split: Literal["none", "parity", "hash"] = "none"

@@ -346,7 +346,7 @@ def _resolve_paths(scenario: Scenario, base: Path, lines: dict, source: Path) ->
         if not full.exists():
             line = lines.get(key)
             where = f"{source}, line {line}" if line else str(source)
-            raise ScenarioError(f"{where}: {'.'.join(key)}: file not found: {full}")
+            raise ScenarioError(f"{where}: {'.'.join(map(str, key))}: file not found: {full}")
         return full.resolve()
 
     updates: dict[str, Any] = {}
