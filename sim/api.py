@@ -22,7 +22,7 @@ from sim.optimize.plan import has_optimized, plan_strategies
 from sim.runner.prepare import Setup, build, prepare
 from sim.runner.stream import replication_range, run_meta, stream
 
-__all__ = ["build", "compare", "prepare", "price_sweep", "run", "save"]
+__all__ = ["build", "calibrate", "compare", "prepare", "price_sweep", "run", "save"]
 
 
 def run(
@@ -149,6 +149,16 @@ def save(
     if isinstance(outcome, Results):
         return save_results(outcome, directory)
     raise InputError(f"save: expected Results or a Comparison, got {type(outcome).__name__}")
+
+
+def calibrate(scenario: Scenario | str | Path, **options):
+    """Fit scenario keys to observed cascades or an adoption curve: see
+    :func:`sim.calibrate.calibrate` (the options) and docs/calibration.md. Returns a
+    :class:`~sim.calibrate.result.CalibrationResult`. (Not re-exported as ``sim.calibrate``,
+    which is the package.)"""
+    from sim.calibrate import calibrate as fit
+
+    return fit(scenario, **options)
 
 
 def _setup(scenario, setup: Setup | None, parts: dict) -> Setup:

@@ -145,3 +145,13 @@ def _pngs(cell) -> int:
 
 def _errors(cell) -> list:
     return [output for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
+def test_calibration_notebook_fits_resumes_and_compares_on_the_held_out_part(executed):
+    notebook = executed(NOTEBOOKS / "calibration.ipynb")
+    fit = _text(_tagged(notebook, "fit"))
+    assert "first call ran 9 candidates; the second ran 0, read 9 back" in fit
+    assert "network.ties =" in fit and "within noise" in fit
+    held = _text(_tagged(notebook, "held-out"))
+    assert "held_out" in held and "calibrated" in held and "untuned" in held
+    assert _pngs(_tagged(notebook, "figures")) == 2
