@@ -89,6 +89,17 @@ def compare_cascades(
             {"part": part, "statistic": "loss", "observed": 0.0}
             | {k: _loss(observed, v, weights) for k, v in sims.items()}
         )
+        for name, weight in weights.items():
+            if weight > 0:
+                rows.append(
+                    {"part": part, "statistic": f"  {name} ({DISTANCES[name][0]})", "observed": 0.0}
+                    | {
+                        k: distance(name, observed[name].to_numpy(), v[name].to_numpy())
+                        if len(v)
+                        else np.nan
+                        for k, v in sims.items()
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -238,7 +249,10 @@ class CalibrationResult:
                 self.curve.hours, curves, folder / "calibration_fit.png", self.baseline.name
             )
         search = plots.plot_calibration_search(
-            self.table, [p.key for p in self.parameters], folder / "calibration_search.png"
+            self.table,
+            [p.key for p in self.parameters],
+            folder / "calibration_search.png",
+            frozenset(p.key for p in self.parameters if p.log),
         )
         return [fit, search]
 

@@ -241,9 +241,13 @@ def plot_calibration_curve(
     return _save(fig, path)
 
 
-def plot_calibration_search(table: pd.DataFrame, keys: list[str], path: str | Path) -> Path:
+def plot_calibration_search(
+    table: pd.DataFrame, keys: list[str], path: str | Path, log_keys: frozenset = frozenset()
+) -> Path:
     """Loss of every candidate against each calibrated key (``table``: ``candidate``, the
-    keys, ``loss``, ``within_noise``); the untuned baseline (candidate 0) as a line."""
+    keys, ``loss``, ``within_noise``; ``log_keys`` drawn on a log axis); the untuned baseline
+    (candidate 0) as a line. Candidates that could not be judged (NaN loss) are counted in
+    the title."""
     fig, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.8), squeeze=False)
     searched = table[table["candidate"] > 0]
     near = searched[searched["within_noise"]]
@@ -256,8 +260,13 @@ def plot_calibration_search(table: pd.DataFrame, keys: list[str], path: str | Pa
         if len(baseline) and np.isfinite(baseline.iloc[0]):
             ax.axhline(baseline.iloc[0], color="k", linestyle=":", label="untuned")
         ax.set_xlabel(key)
+        if key in log_keys:
+            ax.set_xscale("log")
         ax.set_ylabel("loss")
         ax.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=8)
+    unjudged = int(searched["loss"].isna().sum())
+    if unjudged:
+        fig.suptitle(f"{unjudged} of {len(searched)} candidates not judged (too few cascades)")
     fig.tight_layout()
     return _save(fig, path)
