@@ -182,3 +182,8 @@ seed: 5
     for form in ("closed form", "recursion"):
         assert bass.loc[f"Bass ({form})", "q"] == pytest.approx(q, rel=0.2)
         assert bass.loc[f"Bass ({form})", "m"] == pytest.approx(n, rel=0.05)
+    assert "agent-based (calibrated)" in bass.index
+    folder = result.save(tmp_path / "report")
+    assert {"bass.csv", "calibration_fit.png", "calibrated.yaml"} <= {
+        p.name for p in folder.iterdir()
+    }

@@ -1,13 +1,18 @@
-"""The search: a Latin hypercube over the bounds, then rounds of local refinement.
+"""The search: a Latin hypercube over the bounds, then local refinement by Nelder–Mead.
 
 Candidates are points of the unit cube mapped onto each key's bounds (uniform, or log-uniform
 with ``log``; ``integer`` rounds). The first ``lhs_share`` of the budget is a Latin hypercube
-(:class:`scipy.stats.qmc.LatinHypercube`) over the whole box; the rest comes in rounds of
-``2 d`` points (d keys), each a Latin hypercube in a box around the best candidate so far whose
-half-width starts at a quarter of the range and halves every round. Draws come from the
-calibration's stream (:func:`sim.model.streams.calibration_generator`), so the same seed and
-the same results give the same candidates; since results are replayed from the store on
-resume, a resumed search proposes exactly the candidates of the uninterrupted one.
+(:class:`scipy.stats.qmc.LatinHypercube`) over the whole box; the rest refines from the best
+candidate so far with Nelder–Mead (:func:`scipy.optimize.minimize`) on the unit cube, points
+clipped to the bounds, starting from a simplex of steps of 0.15 along each key; when a run
+converges before the budget is spent it restarts from the best with half the step. Nelder–Mead
+follows ridges (two keys that trade off, like a tie strength and a credibility) where boxes
+around the best do not. Common random numbers make the loss a deterministic function of the
+values, which is what a direct search needs. Candidates that cannot be judged count as a large
+loss. Draws come from the calibration's stream
+(:func:`sim.model.streams.calibration_generator`), so the same seed and the same results give
+the same candidates; since results are replayed from the store on resume, a resumed search
+proposes exactly the candidates of the uninterrupted one.
 
 **Noise.** Every candidate runs on the same replication keys (common random numbers), so their
 losses differ by the parameters more than by chance. The loss is bootstrapped ``bootstrap``
@@ -67,6 +72,14 @@ def lhs(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
     return qmc.LatinHypercube(d=d, rng=rng).random(n)
 
 
+class _Spent(Exception):
+    """The budget is used up (stops a refinement run)."""
+
+
+PENALTY = 1e3
+"""The loss a refinement sees for a candidate that cannot be judged (NaN)."""
+
+
 def search(
     parameters: list[Parameter],
     budget: int,
@@ -76,34 +89,61 @@ def search(
 ) -> list[dict]:
     """Propose and evaluate ``budget`` candidates; ``evaluate(values)`` returns the loss
     (NaN when the candidate cannot be judged). Returns the candidates in order, each
-    ``{"values", "unit", "round", "loss"}``."""
+    ``{"values", "unit", "round", "loss"}`` (round 0: the hypercube; k >= 1: refinement run
+    k)."""
+    from scipy.optimize import minimize
+
     d = len(parameters)
     first = min(budget, max(2, math.ceil(budget * lhs_share)))
     done: list[dict] = []
+    seen: dict[tuple, float] = {}
 
-    def run(points: np.ndarray, round_: int) -> None:
-        for u in points:
-            values = {p.key: p.value(x) for p, x in zip(parameters, u, strict=True)}
-            done.append(
-                {"values": values, "unit": [float(x) for x in u], "round": round_,
-                 "loss": float(evaluate(values))}
-            )  # fmt: skip
+    def one(u: np.ndarray, round_: int) -> float:
+        values = {p.key: p.value(x) for p, x in zip(parameters, u, strict=True)}
+        key = tuple(sorted(values.items()))
+        if key in seen:  # rounding (integers) or clipping met an evaluated candidate
+            return seen[key]
+        if len(done) >= budget:
+            raise _Spent
+        loss = float(evaluate(values))
+        done.append({"values": values, "unit": [float(x) for x in u], "round": round_,
+                     "loss": loss})  # fmt: skip
+        seen[key] = loss
+        return loss
 
-    run(lhs(first, d, streams.calibration_generator(seed, 0, 0)), 0)
-    round_ = 1
-    while len(done) < budget:
+    for u in lhs(first, d, streams.calibration_generator(seed, 0, 0)):
+        one(u, 0)
+    round_, step = 1, 0.15
+    while len(done) < budget and round_ <= 20:
         finite = [c for c in done if np.isfinite(c["loss"])]
-        if not finite:
-            centre, half = np.full(d, 0.5), 0.5
-        else:
-            best = min(finite, key=lambda c: c["loss"])
-            centre, half = np.array(best["unit"]), 0.25 / 2 ** (round_ - 1)
-        n = min(budget - len(done), max(2, 2 * d))
-        low = np.clip(centre - half, 0.0, 1.0)
-        high = np.clip(centre + half, 0.0, 1.0)
-        points = low + lhs(n, d, streams.calibration_generator(seed, 0, round_)) * (high - low)
-        run(points, round_)
-        round_ += 1
+        if not finite:  # nothing judged yet: another hypercube over the whole box
+            n = min(budget - len(done), max(2, 2 * d))
+            for u in lhs(n, d, streams.calibration_generator(seed, 0, round_)):
+                one(u, round_)
+            round_ += 1
+            continue
+        start = np.array(min(finite, key=lambda c: c["loss"])["unit"])
+        simplex = [start]
+        for i in range(d):  # one step along each key, inward at a bound
+            vertex = start.copy()
+            vertex[i] += step if start[i] + step <= 1.0 else -step
+            simplex.append(vertex)
+
+        def objective(u: np.ndarray, round_: int = round_) -> float:
+            loss = one(np.clip(u, 0.0, 1.0), round_)
+            return loss if np.isfinite(loss) else PENALTY
+
+        try:
+            minimize(
+                objective,
+                start,
+                method="Nelder-Mead",
+                options={"initial_simplex": np.array(simplex), "xatol": 1e-3, "fatol": 1e-4,
+                         "maxfev": 4 * budget},
+            )  # fmt: skip
+        except _Spent:
+            break
+        round_, step = round_ + 1, step / 2
     return done
 
 
