@@ -81,6 +81,11 @@ def simulate(
         * sum(tie0[e] * expertise[edges[e][0]] for e in range(len(edges)) if edges[e][1] == j)
         for j in range(n)
     ]
+    instigators = [
+        j
+        for j in range(n)
+        if rule in ("threshold", "fractional") and threshold[j] <= 0 and j not in seed_order
+    ]
     candidates = []
     records = []
     active = steps if active_steps is None else active_steps
@@ -106,11 +111,11 @@ def simulate(
             ),
             0,
         )
-        if t == 0 and rule in ("threshold", "fractional"):
-            # instigators: threshold <= 0 adopt before anything is posted (seeds excepted)
-            for j in range(n):
-                if threshold[j] <= 0 and j not in seed_order:
-                    adopt(j, t, day)
+        if t == 0:
+            # instigators: threshold <= 0 adopt before anything is posted (seeds excepted);
+            # they keep no origin, whatever reaches them that day
+            for j in instigators:
+                adopt(j, t, day)
         posts = []
         for node, when in seeds:
             if when == t:
@@ -144,7 +149,12 @@ def simulate(
                     tie_time[e] = t
                 else:
                     strength = tie0[e]
-                if first_seen[j] == t and not (j in seed_order and adopt_time[j] >= 0):
+                instigator = t == 0 and j in instigators
+                if (
+                    first_seen[j] == t
+                    and not (j in seed_order and adopt_time[j] >= 0)
+                    and not instigator
+                ):
                     origin[j] = _earlier(origin[j], origin[i])
                 if adopt_time[j] >= 0:
                     continue

@@ -213,5 +213,7 @@ def test_instigators_match_reference(rule):
             zero = np.flatnonzero(threshold <= 0)
             zero = zero[~np.isin(zero, [1, 7])]  # seeds adopt when they post
             assert np.all(simulation.adopt_time[zero] == 0)
+            # seed 7 posts on day 0 too, yet no instigator is attributed to it
+            assert np.all(simulation.origin[zero] == -1)
             instigated += zero.size
     assert instigated >= 6 * 2 if rule in ("threshold", "fractional") else instigated == 0

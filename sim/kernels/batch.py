@@ -11,7 +11,7 @@ are the same whichever driver runs it, on any number of threads.
 from numba import njit
 
 from sim.kernels import cascade
-from sim.kernels.diffusion import advance, is_quiet, reset
+from sim.kernels.diffusion import OVERFLOW, advance, is_quiet, reset
 
 
 @njit(cache=True)
@@ -27,16 +27,21 @@ def _general_block(
     by_community,
 ):  # fmt: skip
     """Replications ``lo .. hi - 1`` on the general kernel, every day until nothing more can
-    happen, each reset after it (except the last when ``keep_last``)."""
+    happen, each reset after it (except the last when ``keep_last``). Returns ``hi``, or the
+    replication whose delayed exposures overflowed the queue (left as it stopped: the caller
+    grows the queue, resets and runs again from there)."""
     for r in range(lo, hi):
         stats, origin_row, community_row = step_stats[r], by_origin[r], by_community[r]
         for t in range(params.steps):
             advance(t, keys[r], graph, agents, params, schedule, state, stats[t], origin_row,
                     community_row)  # fmt: skip
+            if state.counters[OVERFLOW]:
+                return r
             if is_quiet(t, params, schedule, state):
                 break
         if r < hi - 1 or not keep_last:
             reset(graph, agents, params, state)
+    return hi
 
 
 @njit(cache=True, inline="always")
@@ -78,11 +83,11 @@ def _block(
             by_origin,
             by_community,
         )
-    else:
-        _general_block(
-            keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats,
-            by_origin, by_community,
-        )  # fmt: skip
+        return hi
+    return _general_block(
+        keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats,
+        by_origin, by_community,
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -97,9 +102,10 @@ def run_batch(
     reset); it is reset after each replication, except after the last when ``keep_last`` is
     true, so the caller can read the agents' final state. ``textbook``: take the textbook IC
     path (see :func:`_block`). Runs without the GIL: threads with distinct states and distinct
-    output rows may call it at once.
+    output rows may call it at once. Returns the number of replications done: ``keys.size``, or
+    fewer when delayed exposures overflowed the state's queue (see :func:`_general_block`).
     """
-    _block(
+    return _block(
         keys, 0, keys.size, keep_last, graph, agents, params, schedule, state, step_stats,
         by_origin, by_community, textbook,
     )  # fmt: skip

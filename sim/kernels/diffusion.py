@@ -51,6 +51,9 @@ from sim.kernels.counter_rng import (
     STREAM_CASCADE,
     STREAM_EXTERNAL,
     STREAM_POST,
+    STREAM_REPOST,
+    STREAM_TIMING,
+    STREAM_VIEW,
     stream_base,
     uniform,
 )
@@ -91,7 +94,18 @@ SEED_CURSOR = 1
 N_TOUCHED = 2
 N_CANDIDATES = 3
 N_CHECKS = 4
-N_COUNTERS = 5
+N_QUEUED = 5  # delayed exposures in flight
+Q_FREE = 6  # first free queue slot + 1 (0: none)
+Q_USED = 7  # queue slots ever handed out in this replication
+OVERFLOW = 8  # 1 when a delayed exposure found the queue full (the caller grows it and reruns)
+N_LIVE_STARTS = 9  # timed adopters whose posting window has not ended
+N_COUNTERS = 10
+
+# Delay distribution codes (Delay.kind).
+NO_DELAY = 0
+EXPONENTIAL = 1
+LOGNORMAL = 2
+EMPIRICAL = 3
 
 Graph = namedtuple("Graph", ["indptr", "indices", "tie0"])
 Graph.__doc__ = (
@@ -140,13 +154,25 @@ Params = namedtuple(
         "sponsored_weight",
         "tie_decay",
         "memory_decay",
+        "step_hours",
+        "timed",
+        "tracing",
+        "view_delay",
+        "repost_delay",
     ],
 )
 Params.__doc__ = """Scalars: rule code (int), steps (int), active_steps (int), 1/tie half-life
 (0 = no decay), tie reinforcement per seen post, 1/memory half-life (0 = no fading),
-external adoption probability per step, Bass q, weight of sponsored seed posts; and two
-float64 tables (steps + 1,) of ``2 ** (-d / half_life)`` for ties and memory, indexed by the days
-``d`` since the last update (ones when there is no decay)."""
+external adoption probability per step, Bass q, weight of sponsored seed posts; two float64
+tables (steps + 1,) of ``2 ** (-d / half_life)`` for ties and memory, indexed by the steps ``d``
+since the last update (ones when there is no decay); hours per step (float); ``timed`` (bool:
+a delay is set, so times are kept in hours and late exposures queued); ``tracing`` (bool:
+record each adopter's parent); the view and repost delays (:data:`Delay`)."""
+
+Delay = namedtuple("Delay", ["kind", "a", "b", "values"])
+Delay.__doc__ = """A delay distribution in hours: kind (NO_DELAY, EXPONENTIAL: mean ``a``;
+LOGNORMAL: log-median ``a``, log-sd ``b``; EMPIRICAL: a draw from the float64 array
+``values``)."""
 
 Schedule = namedtuple("Schedule", ["nodes", "steps", "origin"])
 Schedule.__doc__ = """Seed posts sorted by step: nodes int32 (S), steps int32 (S), origin int32 (S)
@@ -190,6 +216,20 @@ State = namedtuple(
         "post_weight",
         "counters",
         "origin_of",
+        "hours",
+        "parent",
+        "post_hours",
+        "start_head",
+        "start_tail",
+        "start_count",
+        "start_next",
+        "q_head",
+        "q_tail",
+        "q_next",
+        "q_edge",
+        "q_poster",
+        "q_weight",
+        "q_hours",
     ],
 )
 State.__doc__ = """Mutable state of one replication (see :func:`sim.model.state.allocate_state`).
@@ -200,6 +240,15 @@ tie_time int32, edge_seen bool. Work lists: adoption_order int32 (N), adopted_be
 (steps + 1), touched_list int32 (N), check_list int32 (N), candidate_list int32 (N), post_nodes
 int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS). origin_of int32 (N):
 the textbook cascade path's compact copy of each aware agent's origin (valid where AWARE).
+
+Timing and tracing: hours float64 (N), under delays the time of the agent's latest exposure
+and, once it adopts, of its adoption (-1 none); parent int32 (N), with ``tracing`` the poster
+whose exposure made the agent adopt (-1: seed, instigator, outside); post_hours float64 (N + S),
+the time of each post of the day. Posting windows of timed adopters, one FIFO list per step in
+which the window starts: start_head, start_tail, start_count int32 (steps + 1), start_next int32
+(N). Delayed exposures, one FIFO list per step at which they are seen: q_head, q_tail int64
+(steps + 1) and per slot (the queue's capacity Q; 0 without delays) q_next int64, q_edge int64,
+q_poster int32, q_weight float32, q_hours float64.
 """
 
 
@@ -237,24 +286,68 @@ def _earlier_origin(a, b):
 
 
 @njit(cache=True, inline="always")
+def _delay(delay, base, index):
+    """One draw of ``delay`` (hours, >= 0) for ``index`` within the stream ``base``."""
+    kind = delay.kind
+    if kind == EXPONENTIAL:
+        return -delay.a * np.log1p(-uniform(base, index))
+    if kind == LOGNORMAL:  # Box-Muller on two draws of the same index
+        radius = np.sqrt(-2.0 * np.log1p(-uniform(base, 2 * index)))
+        return np.exp(delay.a + delay.b * radius * np.cos(2.0 * np.pi * uniform(base, 2 * index + 1)))
+    if kind == EMPIRICAL:
+        return delay.values[int(uniform(base, index) * delay.values.size)]
+    return 0.0
+
+
+@njit(cache=True, inline="always")
+def _first_post_hours(key, i, params, state):
+    """When timed adopter ``i`` first posts: its adoption time plus its repost delay, and no
+    earlier than the start of the step after it adopted (posting stays synchronous)."""
+    repost = _delay(params.repost_delay, stream_base(key, STREAM_REPOST, 0), i)
+    next_step = (state.agent[i].adopt_time + 1) * params.step_hours
+    return max(state.hours[i] + repost, next_step)
+
+
+@njit(cache=True, inline="always")
 def _collect_posts(t, key, agents, params, schedule, state, stats):
     """Phase 1: fill the post buffer for day ``t``; returns the number of posts."""
     n_posts = 0
     cursor = state.counters[SEED_CURSOR]
+    now = t * params.step_hours
     while cursor < schedule.nodes.size and schedule.steps[cursor] == t:
         i = schedule.nodes[cursor]
         if state.agent[i].adopt_time < 0:
             state.agent[i].origin = schedule.origin[cursor]
+            state.hours[i] = now
+            state.parent[i] = -1
             _adopt(state, agents, i, t, stats)
         state.post_nodes[n_posts] = i
         state.post_weight[n_posts] = params.sponsored_weight
+        state.post_hours[n_posts] = now
         n_posts += 1
         cursor += 1
     state.counters[SEED_CURSOR] = cursor
 
+    post_base = stream_base(key, STREAM_POST, t)
+    if params.timed:
+        # adopters whose posting window started on one of the last active_steps steps
+        first = max(t - params.active_steps + 1, 0)
+        for s in range(first, t + 1):
+            i = state.start_head[s]
+            while i >= 0:
+                activity = agents.activity[i]
+                if activity >= 1.0 or uniform(post_base, i) < activity:
+                    state.post_nodes[n_posts] = i
+                    state.post_weight[n_posts] = 1.0
+                    offset = (t - s) * params.step_hours
+                    state.post_hours[n_posts] = _first_post_hours(key, i, params, state) + offset
+                    n_posts += 1
+                i = state.start_next[i]
+        if t - params.active_steps + 1 >= 0:
+            state.counters[N_LIVE_STARTS] -= state.start_count[t - params.active_steps + 1]
+        return n_posts
     lo = state.adopted_before[max(t - params.active_steps, 0)]
     hi = state.adopted_before[t]
-    post_base = stream_base(key, STREAM_POST, t)
     for k in range(lo, hi):
         i = state.adoption_order[k]
         if agents.is_seed[i]:
@@ -269,82 +362,196 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
 
 
 @njit(cache=True, inline="always")
+def _schedule_posting(t, key, agents, params, state):
+    """Timed runs: list today's organic adopters under the step their posting window opens."""
+    for k in range(state.adopted_before[t], state.counters[N_ADOPTED]):
+        i = state.adoption_order[k]
+        if agents.is_seed[i]:
+            continue
+        s = max(int(_first_post_hours(key, i, params, state) / params.step_hours), t + 1)
+        if s >= params.steps:
+            continue
+        state.start_next[i] = -1
+        if state.start_tail[s] >= 0:
+            state.start_next[state.start_tail[s]] = i
+        else:
+            state.start_head[s] = i
+        state.start_tail[s] = i
+        state.start_count[s] += 1
+        state.counters[N_LIVE_STARTS] += 1
+
+
+@njit(cache=True, inline="always")
+def _enqueue(state, when, e, i, weight, seen):
+    """Queue the exposure of edge ``e`` (poster ``i``) for step ``when``, at ``seen`` hours; on
+    a full queue flag OVERFLOW (the caller grows the queue and reruns the replication)."""
+    free = state.counters[Q_FREE]
+    if free > 0:
+        slot = free - 1
+        state.counters[Q_FREE] = state.q_next[slot] + 1
+    elif state.counters[Q_USED] < state.q_edge.size:
+        slot = state.counters[Q_USED]
+        state.counters[Q_USED] += 1
+    else:
+        state.counters[OVERFLOW] = 1
+        return
+    state.q_edge[slot] = e
+    state.q_poster[slot] = i
+    state.q_weight[slot] = weight
+    state.q_hours[slot] = seen
+    state.q_next[slot] = -1
+    if state.q_tail[when] >= 0:
+        state.q_next[state.q_tail[when]] = slot
+    else:
+        state.q_head[when] = slot
+    state.q_tail[when] = slot
+    state.counters[N_QUEUED] += 1
+
+
+@njit(cache=True, inline="always")
 def _expose(t, key, n_posts, graph, agents, params, state, stats):
-    """Phase 2: push every post along its poster's follower edges."""
+    """Phase 2: deliver the exposures queued for today (timed runs), then push every post along
+    its poster's follower edges; a timed exposure seen on a later step is queued for it.
+
+    One loop serves both sources of exposures, so the per-exposure body exists once and is
+    inlined (a helper function taking the state would cost a reference count per array per
+    exposure)."""
     rule = params.rule
+    timed = params.timed
+    tracing = params.tracing
     attention_base = stream_base(key, STREAM_ATTENTION, t)
     cascade_base = stream_base(key, STREAM_CASCADE, 0)
+    view_base = stream_base(key, STREAM_VIEW, t)
     decays_ties = params.inv_tie_half_life > 0.0
     updates_ties = decays_ties or params.reinforcement > 0.0
     counts_sources = rule == THRESHOLD or rule == FRACTIONAL
     # local names for the arrays of the hot loop, so their pointers stay in registers
     indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
     exposures = 0
-    for p in range(n_posts):
-        i = state.post_nodes[p]
-        weight = state.post_weight[p]
-        attention = agents.attention[i]
-        # With full attention a post reaches every follower, so an edge's first exposure is
-        # its poster's first post; only partial attention needs the per-edge record.
-        first_post = not state.has_posted[i]
-        state.has_posted[i] = True
-        source_origin = state.agent[i].origin
-        source_expertise = agents.expertise[i]
-        start, stop = graph.indptr[i], graph.indptr[i + 1]
-        stats[EDGES_TOUCHED] += stop - start
-        for e in range(start, stop):
+    slot = state.q_head[t] if timed else -1  # the next queued exposure (-1: none left)
+    p = 0  # the next post
+    e = stop = 0  # the next edge of the current post, and its end
+    i = 0
+    weight = np.float32(0.0)
+    attention = np.float32(1.0)
+    posted = 0.0
+    first_post = False
+    source_origin = -1
+    source_expertise = np.float32(0.0)
+    while True:
+        if slot >= 0:  # an exposure queued for today
+            edge = state.q_edge[slot]
+            i = state.q_poster[slot]
+            weight = state.q_weight[slot]
+            seen = state.q_hours[slot]
+            following = state.q_next[slot]
+            state.q_next[slot] = state.counters[Q_FREE] - 1
+            state.counters[Q_FREE] = slot + 1
+            state.counters[N_QUEUED] -= 1
+            slot = following
+            source_origin = state.agent[i].origin
+            source_expertise = agents.expertise[i]
+            first = not edge_seen[edge]
+            edge_seen[edge] = True
+        else:
+            if e >= stop:  # the next post
+                if p >= n_posts:
+                    break
+                i = state.post_nodes[p]
+                weight = state.post_weight[p]
+                posted = state.post_hours[p]
+                p += 1
+                attention = agents.attention[i]
+                # With full attention a post reaches every follower, so an edge's first
+                # exposure is its poster's first post; only partial attention needs the
+                # per-edge record.
+                first_post = not state.has_posted[i]
+                state.has_posted[i] = True
+                source_origin = state.agent[i].origin
+                source_expertise = agents.expertise[i]
+                e, stop = graph.indptr[i], graph.indptr[i + 1]
+                stats[EDGES_TOUCHED] += stop - e
+                continue
+            edge = e
+            e += 1
             first = first_post
             if attention < 1.0:
-                if uniform(attention_base, e) >= attention:
+                if uniform(attention_base, edge) >= attention:
                     continue
-                first = not edge_seen[e]
-                edge_seen[e] = True
-            exposures += 1
-            j = indices[e]
-            tie = tie0[e]
-            if updates_ties:
-                tie = state.tie[e]
-                if decays_ties:
-                    tie *= params.tie_decay[t - state.tie_time[e]]
-                state.tie[e] = min(1.0, tie + params.reinforcement)
-                state.tie_time[e] = t
-            flags = flag_of[j]
-            if flags & SEEN_TODAY:
-                if not (flags & ADOPTED and agents.is_seed[j]):
-                    # Cascades arriving on the same first day: the lowest seed index wins, so
-                    # the attribution does not depend on the order in which posts are processed.
-                    state.agent[j].origin = _earlier_origin(state.agent[j].origin, source_origin)
-            if flags & ADOPTED:
-                continue
-            if not flags & AWARE:
-                _first_seen(state, j, t, stats)
-                state.agent[j].origin = source_origin
-            if not first and rule != THRESHOLD:
-                continue
-            if rule == CASCADE:
-                # one chance per edge; the bound without interest (<= 1) spares a record read
-                u = uniform(cascade_base, e)
-                bound = tie * source_expertise * weight
-                if u < bound and u < bound * state.agent[j].interest:
-                    _adopt(state, agents, j, t, stats)
-                continue
-            target = state.agent[j]
-            if first and counts_sources:
-                target.n_sources += 1
-            dose = tie * source_expertise * target.interest * weight
-            updated_today = target.influence_time == t
-            if params.inv_memory_half_life > 0.0:
-                target.influence *= params.memory_decay[t - target.influence_time]
-            target.influence += dose
-            target.influence_time = t
-            if rule == BASS:
-                if not state.candidate[j]:
-                    state.candidate[j] = True
-                    state.candidate_list[state.counters[N_CANDIDATES]] = j
-                    state.counters[N_CANDIDATES] += 1
-            elif not updated_today:
-                state.check_list[state.counters[N_CHECKS]] = j
-                state.counters[N_CHECKS] += 1
+                if not timed:
+                    first = not edge_seen[edge]
+                    edge_seen[edge] = True
+            seen = posted
+            if timed:
+                # delayed posts arrive out of order, so every edge keeps its record
+                seen = posted + _delay(params.view_delay, view_base, edge)
+                when = max(int(seen / params.step_hours), t)
+                if when > t:
+                    if when < params.steps:
+                        _enqueue(state, when, edge, i, weight, seen)
+                    continue
+                first = not edge_seen[edge]
+                edge_seen[edge] = True
+        exposures += 1
+        j = indices[edge]
+        tie = tie0[edge]
+        if updates_ties:
+            tie = state.tie[edge]
+            if decays_ties:
+                tie *= params.tie_decay[t - state.tie_time[edge]]
+            state.tie[edge] = min(1.0, tie + params.reinforcement)
+            state.tie_time[edge] = t
+        flags = flag_of[j]
+        if flags & SEEN_TODAY:
+            if not (flags & ADOPTED and agents.is_seed[j]):
+                # Cascades arriving on the same first day: the lowest seed index wins, so
+                # the attribution does not depend on the order in which posts are processed.
+                state.agent[j].origin = _earlier_origin(state.agent[j].origin, source_origin)
+        if flags & ADOPTED:
+            continue
+        if not flags & AWARE:
+            _first_seen(state, j, t, stats)
+            state.agent[j].origin = source_origin
+        if not first and rule != THRESHOLD:
+            continue
+        if rule == CASCADE:
+            # one chance per edge; the bound without interest (<= 1) spares a record read
+            u = uniform(cascade_base, edge)
+            bound = tie * source_expertise * weight
+            if u < bound and u < bound * state.agent[j].interest:
+                if timed:
+                    state.hours[j] = seen
+                if tracing:
+                    state.parent[j] = i
+                _adopt(state, agents, j, t, stats)
+            continue
+        if timed:  # the latest exposure so far: its time, and its poster
+            if seen >= state.hours[j]:
+                state.hours[j] = seen
+                if tracing:
+                    state.parent[j] = i
+        elif tracing:
+            state.parent[j] = i
+        target = state.agent[j]
+        if first and counts_sources:
+            target.n_sources += 1
+        dose = tie * source_expertise * target.interest * weight
+        updated_today = target.influence_time == t
+        if params.inv_memory_half_life > 0.0:
+            target.influence *= params.memory_decay[t - target.influence_time]
+        target.influence += dose
+        target.influence_time = t
+        if rule == BASS:
+            if not state.candidate[j]:
+                state.candidate[j] = True
+                state.candidate_list[state.counters[N_CANDIDATES]] = j
+                state.counters[N_CANDIDATES] += 1
+        elif not updated_today:
+            state.check_list[state.counters[N_CHECKS]] = j
+            state.counters[N_CHECKS] += 1
+    if timed:
+        state.q_head[t] = -1
+        state.q_tail[t] = -1
     stats[EXPOSURES] += exposures
 
 
@@ -384,6 +591,8 @@ def _adopt_phase(t, key, agents, params, state, stats):
                 agents.norm[j] > 0.0
                 and uniform(base, j) < scale * candidate.influence / agents.norm[j]
             ):
+                if params.timed:  # a hazard acts at some time within the step
+                    state.hours[j] = _within_step(key, t, j, params)
                 _adopt(state, agents, j, t, stats)
             else:
                 state.candidate_list[kept] = j
@@ -407,7 +616,7 @@ def _external(t, key, agents, params, state, stats):
     if p >= 1.0:
         for j in range(n):
             if state.agent[j].adopt_time < 0:
-                _adopt(state, agents, j, t, stats)
+                _adopt_outside(t, key, agents, params, state, stats, j)
         return
     base = stream_base(key, STREAM_EXTERNAL, t)
     log_miss = np.log1p(-p)
@@ -419,7 +628,24 @@ def _external(t, key, agents, params, state, stats):
         if j >= n:
             break
         if state.agent[j].adopt_time < 0:
-            _adopt(state, agents, j, t, stats)
+            _adopt_outside(t, key, agents, params, state, stats, j)
+
+
+@njit(cache=True, inline="always")
+def _within_step(key, t, j, params):
+    """Timed runs: the hour within step ``t`` at which an outside or hazard adoption of ``j``
+    happens, uniform over the step."""
+    return (t + uniform(stream_base(key, STREAM_TIMING, t), j)) * params.step_hours
+
+
+@njit(cache=True, inline="always")
+def _adopt_outside(t, key, agents, params, state, stats, j):
+    """``j`` adopts from outside the network (no parent)."""
+    if params.timed:
+        state.hours[j] = _within_step(key, t, j, params)
+    if params.tracing:
+        state.parent[j] = -1
+    _adopt(state, agents, j, t, stats)
 
 
 @njit(cache=True)
@@ -435,11 +661,15 @@ def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by
     aware_before = state.counters[N_TOUCHED]
     if t == 0:
         for j in agents.instigators:
+            state.hours[j] = 0.0
             _adopt(state, agents, j, 0, stats)
+            state.flags[j] &= NOT_SEEN_TODAY  # no seed's cascade reached it: no origin
     n_posts = _collect_posts(t, key, agents, params, schedule, state, stats)
     stats[POSTS] += n_posts
     _expose(t, key, n_posts, graph, agents, params, state, stats)
     _adopt_phase(t, key, agents, params, state, stats)
+    if params.timed:
+        _schedule_posting(t, key, agents, params, state)
     state.adopted_before[t + 1] = state.counters[N_ADOPTED]
     for k in range(state.adopted_before[t], state.adopted_before[t + 1]):
         j = state.adoption_order[k]
@@ -459,6 +689,8 @@ def is_quiet(t, params, schedule, state):
         return False
     if params.rule == BASS and state.counters[N_CANDIDATES] > 0:
         return False
+    if params.timed:
+        return state.counters[N_QUEUED] == 0 and state.counters[N_LIVE_STARTS] == 0
     window_start = state.adopted_before[max(t + 1 - params.active_steps, 0)]
     return state.adopted_before[t + 1] == window_start
 
@@ -467,11 +699,19 @@ def is_quiet(t, params, schedule, state):
 def reset(graph, agents, params, state):
     """Return the state to "nothing happened", visiting only what the replication touched."""
     updates_ties = params.inv_tie_half_life > 0.0 or params.reinforcement > 0.0
+    if params.timed:
+        state.start_head[:] = -1
+        state.start_tail[:] = -1
+        state.start_count[:] = 0
+        state.q_head[:] = -1
+        state.q_tail[:] = -1
     for k in range(state.counters[N_TOUCHED]):
         j = state.touched_list[k]
+        state.hours[j] = -1.0
+        state.parent[j] = -1
         if state.has_posted[j]:
             start, stop = graph.indptr[j], graph.indptr[j + 1]
-            if agents.attention[j] < 1.0:
+            if agents.attention[j] < 1.0 or params.timed:
                 state.edge_seen[start:stop] = False
             if updates_ties:
                 state.tie[start:stop] = graph.tie0[start:stop]

@@ -29,7 +29,9 @@ from sim.model.checks import as_keys, check_inputs
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
-from sim.model.state import allocate_state, halving_table
+from sim.model.delays import kernel_delay
+from sim.model.state import allocate_state, grow_queue, halving_table
+from sim.model.trace import Trace, read_trace
 from sim.model.warmup import announce_compile
 from sim.network import Network
 
@@ -125,8 +127,9 @@ class Simulation:
         self._agents = self._agent_arrays()
         self._params = self._param_tuple()
         self._schedule = kernel.Schedule(schedule.nodes, schedule.steps, schedule.origin)
+        self._queue = initial_queue(network, params)
         self.state = allocate_state(
-            network.n_nodes, network.n_edges, self.steps, schedule.nodes.size
+            network.n_nodes, network.n_edges, self.steps, schedule.nodes.size, queue=self._queue
         )
         np.copyto(self.state.tie, self._graph.tie0)
         self.state.agent["interest"] = self._agents.interest
@@ -181,6 +184,11 @@ class Simulation:
             self.sponsored_weight,
             halving_table(p.tie_half_life, self.steps),
             halving_table(p.memory_half_life, self.steps),
+            float(p.step_hours),
+            p.timed,
+            False,
+            kernel_delay(p.view_delay),
+            kernel_delay(p.repost_delay),
         )
 
     # ------------------------------------------------------------------ whole replications
@@ -233,18 +241,34 @@ class Simulation:
         announce_compile(batch.run_batch)
         start = time.perf_counter()
         kernel.reset(self._graph, self._agents, self._params, state)
-        batch.run_batch(
-            keys[lo:hi],
-            self._graph,
-            self._agents,
-            self._params,
-            self._schedule,
-            state,
-            *(array[lo:hi] for array in out),
-            keep_last,
-            self._textbook,
-        )
+        grown = self._run_block(keys, out, lo, hi, state, keep_last, self._params, self._textbook)
+        if grown is not state:
+            self._replace_state(state, grown)
         return time.perf_counter() - start
+
+    def _run_block(self, keys, out, lo, hi, state, keep_last, params, textbook) -> kernel.State:
+        """Replications ``lo .. hi - 1`` with a reset ``state``; when delayed exposures overflow
+        its queue, a state with four times the room reruns from that replication (the numbers
+        depend only on the keys). Returns the state used last."""
+        while True:
+            done = batch.run_batch(
+                keys[lo:hi], self._graph, self._agents, params, self._schedule, state,
+                *(array[lo:hi] for array in out), keep_last, textbook,
+            )  # fmt: skip
+            if lo + done == hi:
+                return state
+            lo += done
+            for array in out:
+                array[lo] = 0
+            kernel.reset(self._graph, self._agents, params, state)
+            self._queue = max(4 * self._queue, 1024)
+            state = grow_queue(state, self._queue)
+
+    def _replace_state(self, old: kernel.State, new: kernel.State) -> None:
+        """Keep a grown state where the old one was kept."""
+        if old is self.state:
+            self.state = new
+        self._states = [new if s is old else s for s in self._states]
 
     def _run_threads(self, keys, out, bounds: np.ndarray, states: list) -> None:
         """Blocks ``bounds[b] .. bounds[b + 1] - 1`` of replications handed out one at a time
@@ -260,17 +284,13 @@ class Simulation:
                 if b is None:
                     return
                 lo, hi = int(bounds[b]), int(bounds[b + 1])
-                batch.run_batch(
-                    keys[lo:hi],
-                    self._graph,
-                    self._agents,
-                    self._params,
-                    self._schedule,
-                    state,
-                    *(array[lo:hi] for array in out),
-                    False,
-                    self._textbook,
+                grown = self._run_block(
+                    keys, out, lo, hi, state, False, self._params, self._textbook
                 )
+                if grown is not state:
+                    with lock:
+                        self._replace_state(state, grown)
+                    state = grown
 
         for state in states:
             kernel.reset(self._graph, self._agents, self._params, state)
@@ -293,6 +313,25 @@ class Simulation:
                 kernel.State(*(field[k] for field in self._stack)) for k in range(threads)
             ]
         return self._states
+
+    def trace(self, key: int | np.integer) -> Trace:
+        """Run one whole replication with ``key`` on this thread and return its adoptions in
+        order: who, whose exposure made them adopt (the parent: -1 for seeds, instigators and
+        outside adoptions), the step and the time in hours. The numbers are those of
+        :meth:`run` with the same key; afterwards the views show this replication."""
+        keys = as_keys([key])
+        out = (
+            np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
+            np.zeros((1, self.schedule.seeds.size + 1), dtype=COUNT),
+            np.zeros((1, self.n_communities), dtype=COUNT),
+        )
+        traced = self._params._replace(tracing=True)
+        announce_compile(batch.run_batch)
+        kernel.reset(self._graph, self._agents, traced, self.state)
+        self.state = self._run_block(keys, out, 0, 1, self.state, True, traced, False)
+        self._day = self.steps
+        self._stepped = None
+        return read_trace(self.state, self.params, self.schedule.seeds)
 
     # ------------------------------------------------------------------ one day at a time
     def start(self, key: int | np.integer) -> None:
@@ -317,18 +356,21 @@ class Simulation:
             raise InputError(f"the replication is over: all {self.steps} days have run")
         t = self._day
         raw = self._stepped
-        batch.run_day(
-            t,
-            self._key,
-            self._graph,
-            self._agents,
-            self._params,
-            self._schedule,
-            self.state,
-            raw.step_stats[0, t],
-            raw.by_origin[0],
-            raw.by_community[0],
-        )
+        day = (self._key, self._graph, self._agents, self._params, self._schedule)
+        while True:
+            batch.run_day(t, *day, self.state, raw.step_stats[0, t], raw.by_origin[0],
+                          raw.by_community[0])  # fmt: skip
+            if not self.state.counters[kernel.OVERFLOW]:
+                break
+            # delayed exposures overflowed the queue: rerun the days so far with more room
+            self._queue = max(4 * self._queue, 1024)
+            self.state = grow_queue(self.state, self._queue)
+            for array in (raw.step_stats, raw.by_origin, raw.by_community):
+                array[:] = 0
+            kernel.reset(self._graph, self._agents, self._params, self.state)
+            for d in range(t):
+                batch.run_day(d, *day, self.state, raw.step_stats[0, d], raw.by_origin[0],
+                              raw.by_community[0])  # fmt: skip
         self._day = t + 1
         return t
 
@@ -455,6 +497,15 @@ BLOCK_SECONDS = 3e-4
 
 
 # ---------------------------------------------------------------------------- checks
+QUEUE_SLOTS = 1 << 16
+"""First room for delayed exposures in flight (32 bytes each); it grows fourfold on demand."""
+
+
+def initial_queue(network: Network, params: Params) -> int:
+    """Queue slots to allocate: none without delays, else at most one per edge."""
+    return min(max(network.n_edges, 1), QUEUE_SLOTS) if params.timed else 0
+
+
 def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.ndarray:
     """Granovetter's instigators: under ``threshold`` and ``fractional``, the agents whose
     threshold is <= 0 adopt at the start of day 0 whatever they see (seeds excepted: they adopt
@@ -471,6 +522,8 @@ def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
     attention, one posting day, ties that neither decay nor grow, no external influence."""
     return bool(
         params.rule == kernel.CASCADE
+        and not params.timed
+        and not params.tracing
         and params.active_steps == 1
         and params.inv_tie_half_life == 0.0
         and params.reinforcement == 0.0

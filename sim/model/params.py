@@ -11,6 +11,10 @@ import math
 from dataclasses import dataclass
 
 from sim.errors import InputError
+from sim.model.delays import Delay, Empirical, Exponential, LogNormal
+
+MAX_STEP_HOURS = 24.0 * 366
+"""At most a year per step."""
 
 RULES = ("threshold", "fractional", "cascade", "bass")
 
@@ -33,6 +37,12 @@ class Params:
         Chance per day that a non-adopter adopts from outside the network (Bass ``p``), 0..1.
     bass_q : float
         Bass imitation coefficient ``q``, >= 0.
+    step_hours : float
+        Hours per step (24: a step is a day), > 0. Half-lives and ``active_steps`` count steps.
+    view_delay, repost_delay : Exponential, LogNormal, Empirical or None
+        Delays in hours (:mod:`sim.model.delays`) between a post and a follower seeing it, and
+        between an adoption and the adopter's first post (None: no delay; without any delay
+        the engine is exactly the synchronous one).
     """
 
     rule: str = "threshold"
@@ -42,6 +52,14 @@ class Params:
     memory_half_life: float | None = None
     external_p: float = 0.0
     bass_q: float = 0.0
+    step_hours: float = 24.0
+    view_delay: Delay | None = None
+    repost_delay: Delay | None = None
+
+    @property
+    def timed(self) -> bool:
+        """True when a delay is set: times are kept in hours, late exposures are queued."""
+        return self.view_delay is not None or self.repost_delay is not None
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -64,6 +82,18 @@ class Params:
                 raise InputError(f"{name}: must be a number in 0..1, got {value!r}")
         if not (_finite(self.bass_q) and self.bass_q >= 0.0):
             raise InputError(f"bass_q: must be a finite number >= 0, got {self.bass_q!r}")
+        if not (_finite(self.step_hours) and 0.0 < self.step_hours <= MAX_STEP_HOURS):
+            raise InputError(
+                f"step_hours: must be a number in (0, {MAX_STEP_HOURS:g}] (hours per step), "
+                f"got {self.step_hours!r}"
+            )
+        for name in ("view_delay", "repost_delay"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Exponential | LogNormal | Empirical):
+                raise InputError(
+                    f"{name}: must be None or a sim.model.delays Exponential, LogNormal or "
+                    f"Empirical, got {type(value).__name__}"
+                )
 
 
 def _finite(value) -> bool:

@@ -9,10 +9,16 @@ from sim.kernels import diffusion as kernel
 
 
 def allocate_state(
-    n_nodes: int, n_edges: int, steps: int, n_posts: int, threads: int | None = None
+    n_nodes: int,
+    n_edges: int,
+    steps: int,
+    n_posts: int,
+    threads: int | None = None,
+    queue: int = 0,
 ) -> kernel.State:
     """Fresh kernel state for a network of the given size (see ``kernel.State``); with
-    ``threads``, one state per thread stacked along a leading axis."""
+    ``threads``, one state per thread stacked along a leading axis; ``queue`` slots for delayed
+    exposures (0 without delays)."""
     lead = () if threads is None else (threads,)
 
     def filled(size, dtype, value=0):
@@ -38,6 +44,32 @@ def allocate_state(
         post_weight=filled(n_nodes + n_posts, VALUE),
         counters=filled(kernel.N_COUNTERS, np.int64),
         origin_of=filled(n_nodes, NODE, -1),
+        hours=filled(n_nodes, np.float64, -1.0),
+        parent=filled(n_nodes, NODE, -1),
+        post_hours=filled(n_nodes + n_posts, np.float64),
+        start_head=filled(steps + 1, NODE, -1),
+        start_tail=filled(steps + 1, NODE, -1),
+        start_count=filled(steps + 1, NODE),
+        start_next=filled(n_nodes, NODE, -1),
+        q_head=filled(steps + 1, EDGE, -1),
+        q_tail=filled(steps + 1, EDGE, -1),
+        q_next=filled(queue, EDGE, -1),
+        q_edge=filled(queue, EDGE),
+        q_poster=filled(queue, NODE),
+        q_weight=filled(queue, VALUE),
+        q_hours=filled(queue, np.float64),
+    )
+
+
+def grow_queue(state: kernel.State, queue: int) -> kernel.State:
+    """``state`` with room for ``queue`` delayed exposures (a fresh, empty queue)."""
+    lead = state.q_edge.shape[:-1]
+    return state._replace(
+        q_next=np.full((*lead, queue), -1, dtype=EDGE),
+        q_edge=np.zeros((*lead, queue), dtype=EDGE),
+        q_poster=np.zeros((*lead, queue), dtype=NODE),
+        q_weight=np.zeros((*lead, queue), dtype=VALUE),
+        q_hours=np.zeros((*lead, queue), dtype=np.float64),
     )
 
 
