@@ -162,7 +162,7 @@ def calibrate(
         curve = load_curve(settings.observed)
         fit_obs = held_obs = None
         min_size = None
-    hours = step_hours(base)
+    hours = step_hours(base_setup)
 
     header = {
         "version": __version__,

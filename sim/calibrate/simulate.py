@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,20 +28,6 @@ from sim.model import SeedSchedule, Simulation, replication_keys, streams
 from sim.network import Network
 from sim.runner.prepare import Setup, prepare
 from sim.runner.realise import build_network, with_ties
-
-HOURS_PER_STEP = 24.0
-"""Hours per step while the scenario has no sub-day clock."""
-
-
-class FallbackTrace(NamedTuple):
-    """A trace rebuilt from the end-of-run state when the engine has no ``trace``: adopters in
-    order of adoption day, each one's parent the adopted account it follows that adopted most
-    recently before it (the seed for day-0 adopters)."""
-
-    agent: np.ndarray
-    parent: np.ndarray
-    step: np.ndarray
-    hours: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -62,9 +47,9 @@ class CascadeDesign:
         return self.seeds * self.replications
 
 
-def step_hours(scenario: Scenario) -> float:
-    """Hours per engine step (``dynamics.step_hours`` when the engine has it)."""
-    return float(getattr(scenario.dynamics, "step_hours", HOURS_PER_STEP) or HOURS_PER_STEP)
+def step_hours(setup: Setup) -> float:
+    """Hours per engine step (the parameters' ``step_hours``, one day by default)."""
+    return float(setup.params.step_hours)
 
 
 class Worlds:
@@ -107,37 +92,6 @@ def seed_accounts(network: Network, design: CascadeDesign, seed: int) -> np.ndar
     return np.sort(rng.choice(eligible, design.seeds, replace=False)).astype(np.int64)
 
 
-def _trace(simulation: Simulation, key) -> object:
-    if hasattr(simulation, "trace"):
-        return simulation.trace(key)
-    return _fallback_trace(simulation, key)
-
-
-def _fallback_trace(simulation: Simulation, key) -> FallbackTrace:
-    simulation.run(np.asarray([key], dtype=np.uint64), threads=1)
-    day = np.asarray(simulation.adopt_time)
-    is_seed = np.zeros(day.size, dtype=bool)
-    is_seed[simulation.schedule.seeds] = True
-    adopters = np.flatnonzero(day >= 0)
-    order = adopters[np.lexsort((adopters, ~is_seed[adopters], day[adopters]))]
-    indptr, sources, _ = simulation.network.reverse_index()
-    counts = (indptr[order + 1] - indptr[order]).astype(np.int64)
-    offsets = np.repeat(indptr[order].astype(np.int64) - np.cumsum(counts) + counts, counts)
-    followed = sources[offsets + np.arange(counts.sum())]
-    follower = np.repeat(order, counts)
-    when = day[followed]
-    ok = (when >= 0) & ((when < day[follower]) | is_seed[followed]) & ~is_seed[follower]
-    followed, follower, when = followed[ok], follower[ok], when[ok]
-    pick = np.lexsort((followed, -when, follower))
-    first = np.ones(pick.size, dtype=bool)
-    first[1:] = follower[pick][1:] != follower[pick][:-1]
-    parent_of = np.full(day.size, -1, dtype=np.int64)
-    parent_of[follower[pick][first]] = followed[pick][first]
-    steps = day[order].astype(np.int32)
-    hours = steps.astype(np.float64) * HOURS_PER_STEP
-    return FallbackTrace(order.astype(np.int32), parent_of[order].astype(np.int32), steps, hours)
-
-
 def simulate_traces(
     setup: Setup, seeds: np.ndarray, replications: int, key_seed: int, threads: int = 1
 ) -> list:
@@ -156,7 +110,7 @@ def simulate_traces(
             setup.steps,
             topic=setup.topic,
         )
-        return [_trace(simulation, keys[j * replications + r]) for r in range(replications)]
+        return [simulation.trace(keys[j * replications + r]) for r in range(replications)]
 
     if threads > 1:
         with ThreadPoolExecutor(threads, thread_name_prefix="sim-calibrate") as pool:
