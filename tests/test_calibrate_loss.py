@@ -94,3 +94,15 @@ def test_bass_least_squares_recovers_known_coefficients(form):
 def test_bass_twin_a_five_percent_wrong_q_is_outside_the_band(form):
     fit = fit_bass(synthetic(form, q=Q * 1.05), form)
     assert abs(fit.q - Q) > 3 * fit.se["q"]
+
+
+def test_within_noise_pairs_resamples_and_needs_half_of_them_judged():
+    from sim.calibrate.search import within_noise
+
+    rng = np.random.default_rng(8)
+    noise = rng.normal(0.0, 0.01, 200)
+    losses = np.stack([0.30 + noise, 0.305 + noise + rng.normal(0, 0.01, 200), 0.40 + noise])
+    patchy = 0.30 + noise.copy()
+    patchy[:150] = np.nan  # judged on a quarter of the resamples only
+    out = within_noise(np.vstack([losses, patchy]), best=0)
+    assert out.tolist() == [True, True, False, False]

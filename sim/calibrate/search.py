@@ -150,11 +150,14 @@ def search(
 def within_noise(resampled: np.ndarray, best: int) -> np.ndarray:
     """bool (candidates,): which candidates the paired bootstrap cannot tell from ``best``.
 
-    ``resampled`` is float (candidates, resamples) of losses on the same resamples; NaN rows
-    (candidates that cannot be judged) are never within noise."""
-    diff = resampled - resampled[best]
-    judged = np.isfinite(resampled).all(axis=1)
-    share = np.where(judged[:, None], diff <= 0, False).mean(axis=1)
-    out = judged & (share >= WITHIN_NOISE)
+    ``resampled`` is float (candidates, resamples) of losses on the same resamples, NaN where
+    a resample leaves too few simulated cascades to judge. Each candidate is compared with the
+    best on the resamples where both are judged; a candidate judged on fewer than half of the
+    resamples is never within noise."""
+    both = np.isfinite(resampled) & np.isfinite(resampled[best])
+    counted = both.sum(axis=1)
+    diff = np.where(both, resampled - resampled[best], np.inf)
+    share = (diff <= 0).sum(axis=1) / np.maximum(counted, 1)
+    out = (counted >= resampled.shape[1] / 2) & (share >= WITHIN_NOISE)
     out[best] = True
     return out
