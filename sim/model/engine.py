@@ -32,6 +32,7 @@ from sim.model.schedule import SeedSchedule
 from sim.model.state import allocate_state, halving_table
 from sim.model.warmup import announce_compile
 from sim.network import Network
+from sim.network.well_mixed import WellMixed
 
 STEP_STATS = kernel.STEP_STAT_NAMES
 """Columns of :attr:`RawRun.step_stats`, in order: the day's ``posts``, ``edges_touched``,
@@ -101,6 +102,15 @@ class Simulation:
     >>> int(simulation.adopted.sum()) == int(raw.final_adopters()[-1])
     True
     """
+
+    def __new__(cls, network, *args, **kwargs):
+        """A :class:`~sim.network.well_mixed.WellMixed` population runs on the well-mixed
+        kernel (:class:`sim.model.well_mixed.WellMixedSimulation`)."""
+        if cls is Simulation and isinstance(network, WellMixed):
+            from sim.model.well_mixed import WellMixedSimulation
+
+            cls = WellMixedSimulation
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -229,21 +239,28 @@ class Simulation:
     def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:
         """Replications ``lo .. hi - 1`` on this thread with ``state`` (reset first); the
         seconds taken."""
-        announce_compile(batch.run_batch)
         start = time.perf_counter()
+        self._reset_state(state)
+        self._run_block(keys[lo:hi], state, [array[lo:hi] for array in out], keep_last)
+        return time.perf_counter() - start
+
+    def _reset_state(self, state) -> None:
         kernel.reset(self._graph, self._agents, self._params, state)
+
+    def _run_block(self, keys, state, out, keep_last: bool) -> None:
+        """The kernel call of every driver: replications ``keys`` into the rows ``out``."""
+        announce_compile(batch.run_batch)
         batch.run_batch(
-            keys[lo:hi],
+            keys,
             self._graph,
             self._agents,
             self._params,
             self._schedule,
             state,
-            *(array[lo:hi] for array in out),
+            *out,
             keep_last,
             self._textbook,
         )
-        return time.perf_counter() - start
 
     def _run_threads(self, keys, out, bounds: np.ndarray, states: list) -> None:
         """Blocks ``bounds[b] .. bounds[b + 1] - 1`` of replications handed out one at a time
@@ -259,20 +276,10 @@ class Simulation:
                 if b is None:
                     return
                 lo, hi = int(bounds[b]), int(bounds[b + 1])
-                batch.run_batch(
-                    keys[lo:hi],
-                    self._graph,
-                    self._agents,
-                    self._params,
-                    self._schedule,
-                    state,
-                    *(array[lo:hi] for array in out),
-                    False,
-                    self._textbook,
-                )
+                self._run_block(keys[lo:hi], state, [array[lo:hi] for array in out], False)
 
         for state in states:
-            kernel.reset(self._graph, self._agents, self._params, state)
+            self._reset_state(state)
         helpers = [_pool(len(states) - 1).submit(work, state) for state in states[1:]]
         work(states[0])
         for helper in helpers:
@@ -282,24 +289,28 @@ class Simulation:
         """One fresh state per thread (views into one stacked allocation), allocated once and
         kept (every run leaves them reset)."""
         if self._stack is None or self._stack.flags.shape[0] != threads:
-            network = self.network
-            self._stack = allocate_state(
-                network.n_nodes, network.n_edges, self.steps, self.schedule.nodes.size, threads
-            )
-            self._stack.tie[:] = self._graph.tie0
-            self._stack.agent["interest"] = self._agents.interest
+            self._stack = self._allocate(threads)
             self._states = [
-                kernel.State(*(field[k] for field in self._stack)) for k in range(threads)
+                type(self._stack)(*(field[k] for field in self._stack)) for k in range(threads)
             ]
         return self._states
+
+    def _allocate(self, threads: int | None) -> kernel.State:
+        """Fresh kernel state (with ``threads``, one per thread stacked on a leading axis)."""
+        network = self.network
+        state = allocate_state(
+            network.n_nodes, network.n_edges, self.steps, self.schedule.nodes.size, threads
+        )
+        state.tie[...] = self._graph.tie0
+        state.agent["interest"] = self._agents.interest
+        return state
 
     # ------------------------------------------------------------------ one day at a time
     def start(self, key: int | np.integer) -> None:
         """Begin one replication with ``key`` (a uint64 replication key); nothing has happened
         yet (:attr:`day` is 0)."""
         self._key = as_keys([key])[0]
-        announce_compile(batch.run_day)
-        kernel.reset(self._graph, self._agents, self._params, self.state)
+        self._reset_state(self.state)
         self._stepped = RawRun(
             np.zeros(1, dtype=np.int64),
             np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
@@ -315,7 +326,12 @@ class Simulation:
         if self._day >= self.steps:
             raise InputError(f"the replication is over: all {self.steps} days have run")
         t = self._day
-        raw = self._stepped
+        self._run_day(t, self._stepped)
+        self._day = t + 1
+        return t
+
+    def _run_day(self, t: int, raw: RawRun) -> None:
+        announce_compile(batch.run_day)
         batch.run_day(
             t,
             self._key,
@@ -328,8 +344,6 @@ class Simulation:
             raw.by_origin[0],
             raw.by_community[0],
         )
-        self._day = t + 1
-        return t
 
     @property
     def day(self) -> int:
