@@ -154,9 +154,10 @@ def _collect_posts(t, key, mixed, params, schedule, state, stats):
     lo = state.adopted_before[max(t - params.active_steps, 0)]
     hi = state.adopted_before[t]
     post_base = stream_base(key, STREAM_POST, t)
-    n_seed_posts = 0
-    while cursor + n_seed_posts < schedule.nodes.size and schedule.steps[cursor + n_seed_posts] == t:
-        n_seed_posts += 1
+    end = cursor
+    while end < schedule.nodes.size and schedule.steps[end] == t:
+        end += 1
+    n_seed_posts = end - cursor
     for k in range(n_seed_posts + hi - lo):
         if k < n_seed_posts:
             i = schedule.nodes[cursor + k]

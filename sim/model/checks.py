@@ -20,8 +20,7 @@ def check_inputs(network, agents, params, schedule, steps, sponsored_weight) -> 
     """Everything the kernels assume but do not check, in one place; one line per problem."""
     if not isinstance(network, Network | WellMixed):
         raise InputError(
-            "network: expected a sim.network.Network or WellMixed, got "
-            f"{type(network).__name__}"
+            f"network: expected a sim.network.Network or WellMixed, got {type(network).__name__}"
         )
     if not isinstance(agents, AgentArrays):
         raise InputError(f"agents: expected sim.model.AgentArrays, got {type(agents).__name__}")
