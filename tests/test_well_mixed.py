@@ -363,3 +363,45 @@ def test_brand_strategy_is_refused_and_seeding_by_followers_works():
     assert (raw.final_adopters() == 2000).all()  # threshold 0.002: 5 seeds of 1999 tip everyone
     with pytest.raises(InputError, match="no accounts in tier nano"):  # everyone is mega here
         setup.plan("nano")
+
+
+# ---------------------------------------------------------------------------- instigators
+def test_instigators_adopt_on_day_zero_by_hand():
+    """Five agents, ``fractional``, unit trust, thresholds [-1, 0, 0.5, 0.5, 0.9]: agents 0 and
+    1 (threshold <= 0) adopt at the start of day 0 with no origin and post on day 1; their two
+    posts are half of everyone else's sources, enough for agents 2 and 3 but not for agent 4,
+    a seed, whose own post on day 2 makes it adopt, attributed to itself."""
+    n = 5
+    threshold = np.array([-1.0, 0.0, 0.5, 0.5, 0.9])
+    agents = dataclasses.replace(textbook_agents(n), threshold=threshold)
+    schedule = SeedSchedule.build([4], start=2)
+    simulation = Simulation(WellMixed(n), agents, Params(rule="fractional"), schedule, 4)
+    raw = simulation.run(replication_keys(0, 1))
+    # columns: posts, edges_touched, exposures, new_aware, new_seed_adopters, new_adopters
+    expected = [[0, 0, 0, 2, 0, 2], [2, 8, 8, 3, 0, 2], [3, 12, 12, 0, 1, 1], [0, 0, 0, 0, 0, 0]]
+    np.testing.assert_array_equal(raw.step_stats[0], expected)
+    np.testing.assert_array_equal(raw.by_origin[0], [1, 4])  # seed 4 its own; four with none
+    np.testing.assert_array_equal(simulation.adopt_time, [0, 0, 1, 1, 2])
+    np.testing.assert_array_equal(simulation.origin, [-1, -1, -1, -1, 0])
+    np.testing.assert_array_equal(simulation.first_seen, [0, 0, 1, 1, 1])
+    # under bass a threshold means nothing: nobody adopts before the seed posts
+    bass = Simulation(WellMixed(n), agents, Params(rule="bass"), schedule, 4)
+    np.testing.assert_array_equal(
+        bass.run(replication_keys(0, 1)).stat("new_adopters")[0], [0, 0, 1, 0]
+    )
+
+
+def test_a_seed_with_threshold_zero_is_no_instigator():
+    """Seed 0 (threshold -1) posts on day 0: it adopts at its post, attributed to itself, while
+    instigator 1 keeps no origin although the seed's post reaches it that same day."""
+    n = 5
+    threshold = np.array([-1.0, 0.0, 0.5, 0.5, 0.9])
+    agents = dataclasses.replace(textbook_agents(n), threshold=threshold)
+    schedule = SeedSchedule.build([0])
+    simulation = Simulation(WellMixed(n), agents, Params(rule="fractional"), schedule, 4)
+    raw = simulation.run(replication_keys(0, 1))
+    expected = [[1, 4, 4, 5, 1, 2], [1, 4, 4, 0, 0, 2], [2, 8, 8, 0, 0, 1], [1, 4, 4, 0, 0, 0]]
+    np.testing.assert_array_equal(raw.step_stats[0], expected)
+    np.testing.assert_array_equal(raw.by_origin[0], [4, 1])
+    np.testing.assert_array_equal(simulation.origin, [0, -1, 0, 0, 0])
+    np.testing.assert_array_equal(simulation.adopt_time, [0, 0, 1, 1, 2])
