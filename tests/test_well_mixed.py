@@ -28,7 +28,7 @@ from scipy.stats import norm
 
 from sim.config.gate import parse_scenario
 from sim.errors import InputError
-from sim.model import AgentArrays, Params, SeedSchedule, Simulation, replication_keys
+from sim.model import AgentArrays, Params, SeedSchedule, Simulation, engine, replication_keys
 from sim.model.population import textbook_agents
 from sim.network.generators import complete
 from sim.network.well_mixed import WellMixed
@@ -123,11 +123,20 @@ def test_well_mixed_reproduces_complete_graph(rule, case):
 
 
 @pytest.mark.parametrize("rule", ["fractional", "bass", "threshold"])
-def test_stepping_and_threads_give_the_same_numbers(rule):
+def test_stepping_and_threads_give_the_same_numbers(rule, monkeypatch):
     general, mixed = both(rule, "two-day posting, external", seed=5)
     keys = replication_keys(3, 40)
     one = mixed.run(keys)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_SECONDS", 0.0)  # use the threads however small
+    original, calls = type(mixed)._run_threads, []
+
+    def counted(self, *args):
+        calls.append(len(args[-1]))  # the thread states
+        return original(self, *args)
+
+    monkeypatch.setattr(type(mixed), "_run_threads", counted)
     two = mixed.run(keys, threads=2)
+    assert calls == [2], "the threaded driver should have run on two states"
     for name in ("step_stats", "by_origin", "by_community"):
         np.testing.assert_array_equal(getattr(two, name), getattr(one, name), err_msg=name)
     for simulation in (general, mixed):

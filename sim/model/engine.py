@@ -103,7 +103,7 @@ class Simulation:
     True
     """
 
-    def __new__(cls, network, *args, **kwargs):
+    def __new__(cls, network=None, *args, **kwargs):
         """A :class:`~sim.network.well_mixed.WellMixed` population runs on the well-mixed
         kernel (:class:`sim.model.well_mixed.WellMixedSimulation`)."""
         if cls is Simulation and isinstance(network, WellMixed):
