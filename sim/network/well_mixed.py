@@ -9,7 +9,7 @@ general kernel on ``complete(n)`` (``n (n - 1)`` stored edges) without the edges
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -51,7 +51,6 @@ class WellMixed:
     tie: float = 1.0
     community: np.ndarray | None = None
     name: str = ""
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     labels = None
     """Agents are numbered 0..n-1 (no file labels)."""
