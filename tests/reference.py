@@ -106,6 +106,11 @@ def simulate(
             ),
             0,
         )
+        if t == 0 and rule in ("threshold", "fractional"):
+            # instigators: threshold <= 0 adopt before anything is posted (seeds excepted)
+            for j in range(n):
+                if threshold[j] <= 0 and j not in seed_order:
+                    adopt(j, t, day)
         posts = []
         for node, when in seeds:
             if when == t:

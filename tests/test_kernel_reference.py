@@ -184,3 +184,34 @@ def test_reference_and_kernel_draws_agree():
         assert kernel_draw(np.uint64(key), stream, step, index) == reference.draw(
             key, stream, step, index
         )
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_instigators_match_reference(rule):
+    """Thresholds at or below 0 (seeds among them) under every rule: under ``threshold`` and
+    ``fractional`` those agents adopt on day 0 before any post, under the others nothing
+    changes; kernel and reference agree on every day and agent."""
+    rng = np.random.default_rng(5)
+    instigated = 0
+    for trial in range(6):
+        network = random_network(rng)
+        agents = make_agents(network.n_nodes, rng, random_values=True)
+        threshold = agents.threshold.copy()
+        threshold[rng.choice(network.n_nodes, 4, replace=False)] = rng.choice([0.0, -0.4], 4)
+        threshold[1] = 0.0  # a seed among them adopts when it posts, not on day 0
+        agents = AgentArrays(
+            agents.topics, agents.expertise, agents.interest, threshold, agents.min_sources,
+            agents.activity, agents.attention,
+        )  # fmt: skip
+        dynamics = Params(rule=rule, active_steps=2, memory_half_life=3.0, bass_q=0.5)
+        kernel, ref = run_both(network, agents, dynamics, [(7, 0), (1, 2)], 10, 300 + trial)
+        assert_same(kernel, ref, network.n_nodes)
+        simulation = kernel[0]
+        if rule in ("threshold", "fractional"):
+            # the seed is no instigator: it adopts from a post (its own or one it sees)
+            assert simulation.adopt_time[1] > 0 or simulation.origin[1] >= 0
+            zero = np.flatnonzero(threshold <= 0)
+            zero = zero[~np.isin(zero, [1, 7])]  # seeds adopt when they post
+            assert np.all(simulation.adopt_time[zero] == 0)
+            instigated += zero.size
+    assert instigated >= 6 * 2 if rule in ("threshold", "fractional") else instigated == 0

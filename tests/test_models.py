@@ -4,9 +4,11 @@ import dataclasses
 
 import networkx as nx
 import numpy as np
+import pytest
 from scipy.optimize import brentq
 
-from sim.model import Params
+from sim.kernels.diffusion import STEP_STAT_NAMES
+from sim.model import Params, SeedSchedule, Simulation, replication_keys
 from sim.network import Network
 from sim.network.generators import complete, erdos_renyi, watts_strogatz
 from tests.helpers import final_adopters, uniform_agents
@@ -77,8 +79,6 @@ def test_bass_on_well_mixed_population():
     recursion is below 0.006 for p = 0.01, q = 0.1, so the tolerance is 0.006 + 4 SE + 1/n."""
     n, steps, p, q = 800, 50, 0.01, 0.1
     network = complete(n)
-    from sim.model import SeedSchedule, Simulation, replication_keys
-
     simulation = Simulation(
         network,
         uniform_agents(n),
@@ -106,7 +106,7 @@ def test_complex_contagion_on_ring_needs_two_adjacent_seeds():
     """Centola & Macy (2007): with min_sources = 2 a ring lattice (k = 4) is taken over from two
     adjacent seeds but not from one; rewiring the ring makes the spread collapse."""
     n = 2000
-    agents = uniform_agents(n, min_sources=2)
+    agents = uniform_agents(n, threshold=0.5, min_sources=2)  # one seen post passes 0.5
     rule = Params(rule="threshold")
     lattice = ring(n, 4, 0.0, 0)
     both = final_adopters(lattice, rule, [10, 11], replications=3, agents=agents, steps=1200)
@@ -127,7 +127,9 @@ def test_complex_contagion_on_ring_needs_two_adjacent_seeds():
     assert spread[2] < 0.05
 
 
-def test_fractional_threshold_zero_reaches_reachable_set_and_above_one_nothing():
+def test_fractional_tiny_threshold_reaches_reachable_set_and_above_one_nothing():
+    """A threshold just above 0: one adopted in-neighbour is enough, so exactly the set
+    reachable from the seeds adopts (a threshold of 0 would make everyone an instigator)."""
     rng = np.random.default_rng(5)
     network = erdos_renyi(400, 1.5, directed=True, rng=rng)
     seeds = [3, 17, 200]
@@ -135,11 +137,9 @@ def test_fractional_threshold_zero_reaches_reachable_set_and_above_one_nothing()
     graph = network.to_networkx()
     for s in seeds:
         reachable |= nx.descendants(graph, s)
-    from sim.model import SeedSchedule, Simulation, replication_keys
-
     simulation = Simulation(
         network,
-        uniform_agents(400, threshold=0.0),
+        uniform_agents(400, threshold=1e-6),
         Params(rule="fractional"),
         SeedSchedule.build(seeds),
         400,
@@ -178,3 +178,25 @@ def test_topic_trust_limits_off_topic_campaigns():
     se = np.sqrt(on_topic.var(ddof=1) / 60 + off_topic.var(ddof=1) / 60)
     assert difference > 3 * se
     assert off_topic.mean() < 0.1 * on_topic.mean()  # 0.4 * 0.15 * 8 = 0.48: subcritical
+
+
+@pytest.mark.parametrize("rule", ["threshold", "fractional"])
+def test_threshold_zero_makes_everyone_an_instigator(rule):
+    """Granovetter: thresholds <= 0 adopt on day 0 without any post; seeds wait for their post.
+    Under ``cascade`` the threshold plays no part, so nobody is instigated."""
+    network = erdos_renyi(300, 1.5, directed=True, rng=np.random.default_rng(2))
+    threshold = np.where(np.arange(300) % 3 == 0, 0.0, 2.0)
+    agents = dataclasses.replace(uniform_agents(300), threshold=threshold)
+    schedule = SeedSchedule.build(np.array([3, 4]), start=5)
+    simulation = Simulation(network, agents, Params(rule=rule), schedule, 10)
+    raw = simulation.run(replication_keys(0, 1))
+    instigators = np.flatnonzero(threshold == 0.0)
+    instigators = instigators[instigators != 3]
+    assert np.all(simulation.adopt_time[instigators] == 0)
+    assert np.all(simulation.origin[instigators] == -1)
+    assert raw.step_stats[0, 0, STEP_STAT_NAMES.index("new_adopters")] == instigators.size
+    assert raw.step_stats[0, 0, STEP_STAT_NAMES.index("posts")] == 0
+    assert simulation.adopt_time[3] == 5 and simulation.origin[3] == 0
+    assert raw.by_origin[0, -1] >= instigators.size
+    cascade = Simulation(network, agents, Params(rule="cascade"), schedule, 10)
+    assert cascade.run(replication_keys(0, 1)).step_stats[0, :5].sum() == 0

@@ -86,6 +86,7 @@ def test_bad_costs_are_one_line_errors():
 
 # ---------------------------------------------------------------------------- on the engine
 def small_setup(strategies, *, rule="cascade", n=80, budget=None, seed=4, **dynamics):
+    """A small Erdős–Rényi scenario; thresholds 0.2 (none is an instigator)."""
     campaign = None
     if budget is not None:
         campaign = {
@@ -96,6 +97,7 @@ def small_setup(strategies, *, rule="cascade", n=80, budget=None, seed=4, **dyna
         }
     return sim.prepare(
         network={"generator": "erdos_renyi", "n": n, "mean_degree": 3.0, "ties": 0.3},
+        population={"threshold": 0.2},
         dynamics={"rule": rule, **dynamics},
         campaign=campaign,
         strategies=strategies,

@@ -311,7 +311,7 @@ def test_a_tiny_cpm_buys_everyone_without_overflow():
     assert plan.network.followers[-1] == plan.network.n_nodes - 1  # the brand reaches everyone
 
 
-def test_negative_thresholds_are_noted():
+def test_instigators_are_noted():
     setup = sim.prepare(
         **SMALL
         | {
@@ -320,9 +320,10 @@ def test_negative_thresholds_are_noted():
             "strategies": [Strategy(name="top", select="top_followers", k=2)],
         }
     )
-    below = int((setup.agents.threshold < 0).sum())
-    assert below > 0
+    below = int((setup.agents.threshold <= 0).sum())
+    assert 0 < below < setup.agents.n_agents
     assert setup.notes() == [
-        f"population: {below:,} agents have a threshold below 0; under 'threshold' they adopt "
-        "at their first exposure, as with threshold 0"
+        f"population: {below:,} agents have a threshold <= 0; under 'threshold' they are "
+        "instigators and adopt on day 0 whatever they see (Granovetter); seeds among them adopt "
+        "when they first post"
     ]

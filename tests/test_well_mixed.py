@@ -38,7 +38,8 @@ from sim.validation.bass import bass_recursion
 from sim.validation.granovetter import fixed_point_count, mean_field_final
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTIGATORS = 0.0  # TEMP until the general kernel's instigators land
+INSTIGATORS = 30
+"""One agent in this many has threshold <= 0 (Granovetter's instigators, day 0)."""
 VIEWS = ("adopt_time", "first_seen", "origin", "n_sources", "posted", "adopted", "aware")
 
 
@@ -52,7 +53,7 @@ def mixed_agents(n: int, seed: int, rule: str) -> AgentArrays:
         threshold = rng.uniform(0.0, 0.9, n)
     else:
         threshold = np.zeros(n)
-    threshold[rng.random(n) < INSTIGATORS] = -0.1
+    threshold[rng.choice(n, max(2, n // INSTIGATORS), replace=False)] = -0.1
     threshold[rng.random(n) < 0.05] = np.inf  # never adopt (but by external influence)
     return AgentArrays(
         ("a", "b"),
@@ -73,7 +74,9 @@ CASES = {
 }
 
 
-def both(rule: str, case: str, seed: int):
+def both(rule: str, case: str, seed: int, first_day: int = 1):
+    """(general kernel on complete(n), well-mixed) simulations of one case; seed posts from
+    ``first_day`` (instigators adopt on day 0)."""
     n, tie, active, memory, external, q, weight = CASES[case]
     agents = mixed_agents(n, seed, rule)
     community = (np.arange(n) * 2 // n).astype(np.int32)
@@ -82,11 +85,12 @@ def both(rule: str, case: str, seed: int):
     )
     rng = np.random.default_rng(seed + 1)
     seeds = rng.choice(n, 4, replace=False)
-    # two seeds on days 0 and 3, two more on day 2 (one twice): attributions across days
+    # two seeds on the first day and 3 days later, two more 2 days later (one twice):
+    # attributions across days, several cascades arriving on one day
     schedule = SeedSchedule(
         seeds,
         np.array([seeds[0], seeds[1], seeds[2], seeds[3], seeds[3], seeds[0]]),
-        np.array([0, 0, 2, 2, 2, 3]),
+        first_day + np.array([0, 0, 2, 2, 2, 3]),
         np.array([0, 1, 2, 3, 3, 0]),
     )
     network = complete(n)
@@ -120,6 +124,29 @@ def test_well_mixed_reproduces_complete_graph(rule, case):
     n = mixed.network.n_nodes
     assert finals.max() > 10 and finals.min() < n
     assert expected.by_origin[:, :-1].sum() > 0 and expected.by_community[:, 1].sum() > 0
+
+
+@pytest.mark.parametrize("rule", ["fractional", "threshold"])
+def test_instigators_reached_by_day_zero_seeds_keep_no_origin(rule):
+    """Seeds posting on day 0 reach the instigators the day they adopt. The specification
+    (instigators: origin -1, counted under "none") holds here; the general kernel as of
+    4ab4112 attributes them to the lowest day-0 seed instead (they are "first seen" that day).
+    Everything else is equal, and the difference is exactly that."""
+    general, mixed = both(rule, "two-day posting, external", seed=9, first_day=0)
+    keys = replication_keys(4, 6)
+    expected, got = general.run(keys), mixed.run(keys)
+    np.testing.assert_array_equal(got.step_stats, expected.step_stats)
+    np.testing.assert_array_equal(got.by_community, expected.by_community)
+    instigator = (mixed.agents.threshold <= 0) & (mixed.adopt_time == 0)
+    instigator[mixed.schedule.seeds] = False
+    assert instigator.sum() >= 2
+    np.testing.assert_array_equal(mixed.origin[instigator], -1)
+    np.testing.assert_array_equal(general.origin[instigator], 0)  # seed 0 posts on day 0
+    np.testing.assert_array_equal(mixed.origin[~instigator], general.origin[~instigator])
+    moved = expected.by_origin.copy()
+    moved[:, 0] -= instigator.sum()
+    moved[:, -1] += instigator.sum()
+    np.testing.assert_array_equal(got.by_origin, moved)
 
 
 @pytest.mark.parametrize("rule", ["fractional", "bass", "threshold"])

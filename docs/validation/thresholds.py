@@ -299,7 +299,7 @@ def markdown(watts, large, window, edges, rings, runs, graphs, seconds) -> str:
         "",
         f"**Settings.** `watts_strogatz(n={RING_N}, k={RING_K}, p)`, a fresh graph for each of",
         f"{graphs} runs per p; seeds: a random node and all its neighbours (posting on day 0);",
-        "`textbook_agents(n, threshold=0, min_sources=2 or 1)`,",
+        "`textbook_agents(n, threshold=0.5, min_sources=2 or 1)` (one seen post passes 0.5),",
         "`Params(rule='threshold', active_steps=1)`. Measured: the final adoption share",
         f"(mean ± SE over graphs) and the days until {REACH:.0%} of n have adopted (mean ± SE",
         "over the graphs where that happens).",

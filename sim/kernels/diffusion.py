@@ -6,6 +6,8 @@ into arrays its caller allocated; checking, seeding and tables happen in
 
 Order of one step ``t`` (synchronous: an agent that adopts on day ``t`` posts from ``t + 1``)
 ----------------------------------------------------------------------------------------------
+0. **instigators** - on day 0 only, the agents listed in ``Agents.instigators`` adopt (origin
+   -1, none), before anything is posted.
 1. **post** - the scheduled seed posts of day ``t`` (certain, weight ``sponsored_weight``; a
    seed that has not adopted yet adopts now), then every organic adopter inside its active
    period (adopted on days ``t - active_steps .. t - 1``, not a seed) with probability
@@ -108,6 +110,7 @@ Agents = namedtuple(
         "norm",
         "community",
         "is_seed",
+        "instigators",
     ],
 )
 Agents.__doc__ = """Per-agent inputs, all shape (N,).
@@ -118,6 +121,9 @@ activity : float32, chance to post per active day. attention : float32, chance t
 sees one post of this agent. norm : float64, total trust an agent places in all it follows
 (the denominator of ``fractional`` and ``bass``). community : int32, 0..C-1.
 is_seed : bool, agents whose posts are scheduled (they do not post organically).
+instigators : int32 (I,), sorted ids that adopt at the start of day 0 whatever they see
+(Granovetter's instigators: threshold <= 0 under ``threshold`` and ``fractional``; empty
+otherwise).
 """
 
 Params = namedtuple(
@@ -418,7 +424,8 @@ def _external(t, key, agents, params, state, stats):
 
 @njit(cache=True)
 def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by_community):
-    """Run day ``t`` of one replication (post, expose with lazy decay, adopt, record).
+    """Run day ``t`` of one replication (instigators on day 0, post, expose with lazy decay,
+    adopt, record).
 
     ``stats`` is the int64 row (N_STEP_STATS,) of this day; ``by_origin`` (G + 1,) and
     ``by_community`` (C,) accumulate adoptions by seed of origin (last slot: none) and by
@@ -426,6 +433,9 @@ def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by
     """
     state.adopted_before[t] = state.counters[N_ADOPTED]
     aware_before = state.counters[N_TOUCHED]
+    if t == 0:
+        for j in agents.instigators:
+            _adopt(state, agents, j, 0, stats)
     n_posts = _collect_posts(t, key, agents, params, schedule, state, stats)
     stats[POSTS] += n_posts
     _expose(t, key, n_posts, graph, agents, params, state, stats)

@@ -174,6 +174,7 @@ class Simulation:
             norm,
             community,
             is_seed,
+            instigators(self.params.rule, agents.threshold, is_seed),
         )
 
     def _param_tuple(self) -> kernel.Params:
@@ -468,6 +469,16 @@ BLOCK_SECONDS = 3e-4
 
 
 # ---------------------------------------------------------------------------- checks
+def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.ndarray:
+    """Granovetter's instigators: under ``threshold`` and ``fractional``, the agents whose
+    threshold is <= 0 adopt at the start of day 0 whatever they see (seeds excepted: they adopt
+    when their first post is scheduled, so that the adoption is attributed to them). Sorted
+    int32 ids; empty for the other rules."""
+    if rule not in ("threshold", "fractional"):
+        return np.empty(0, dtype=NODE)
+    return np.flatnonzero((threshold <= 0) & ~is_seed).astype(NODE)
+
+
 def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
     """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
     path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and

@@ -16,7 +16,7 @@ from sim.errors import InputError
 from sim.kernels import well_mixed as kernel
 from sim.kernels.diffusion import AGENT_RECORD, Schedule
 from sim.model.checks import check_inputs
-from sim.model.engine import RawRun, Simulation
+from sim.model.engine import RawRun, Simulation, instigators
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
@@ -58,15 +58,6 @@ def attention_refusal(attention: np.ndarray) -> str | None:
         f"a well-mixed population needs full attention (1 for every agent), got "
         f"{float(attention[j]):g} for agent {j} ({below.size:,} agents below 1)"
     )
-
-
-def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.ndarray:
-    """Granovetter's instigators: under ``threshold`` and ``fractional``, the agents whose
-    threshold is <= 0 adopt at the start of day 0 (seeds excepted: they adopt when they first
-    post). Sorted int32 ids; empty for the other rules."""
-    if rule not in ("threshold", "fractional"):
-        return np.empty(0, dtype=NODE)
-    return np.flatnonzero((threshold <= 0) & ~is_seed).astype(NODE)
 
 
 class WellMixedSimulation(Simulation):

@@ -120,12 +120,15 @@ class Setup:
     def notes(self) -> list[str]:
         """What about the population a modeller should know before trusting the numbers."""
         found = []
-        below = int(np.count_nonzero(self.agents.threshold < 0))
-        if below and self.params.rule in ("threshold", "fractional"):
-            found.append(
-                f"population: {below:,} agents have a threshold below 0; under "
-                f"{self.params.rule!r} they adopt at their first exposure, as with threshold 0"
-            )
+        if self.params.rule in ("threshold", "fractional"):
+            count = int(np.count_nonzero(self.agents.threshold <= 0))
+            if count:
+                everyone = " (every agent)" if count == self.agents.n_agents else ""
+                found.append(
+                    f"population: {count:,} agents{everyone} have a threshold <= 0; under "
+                    f"{self.params.rule!r} they are instigators and adopt on day 0 whatever "
+                    "they see (Granovetter); seeds among them adopt when they first post"
+                )
         return found
 
     def plans(self) -> list[Plan]:

@@ -67,7 +67,9 @@ def _ring(name: str, rewiring: float) -> dict:
     return {
         "name": name,
         "network": {"generator": "watts_strogatz", "n": 300, "k": 6, "p": rewiring},
-        "population": {"threshold": 0.0, "min_sources": 2, "activity": 1.0},
+        # one seen post passes 0.5 at unit trust: only the count of sources matters (0 would make
+        # every agent an instigator)
+        "population": {"threshold": 0.5, "min_sources": 2, "activity": 1.0},
         "dynamics": {"rule": "threshold", "active_steps": 2},
         "strategies": [
             {"name": "four neighbours", "select": "explicit", "ids": [0, 1, 2, 3]},

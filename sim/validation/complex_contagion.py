@@ -25,6 +25,9 @@ RING_N = 4_000
 RING_K = 6
 RING_P = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 REACH = 0.9  # time to spread = first day on which 90% of the agents have adopted
+ANY_EXPOSURE = 0.5
+"""The influence threshold of the ring studies: half of one post at unit trust, so one seen post
+passes it (a threshold <= 0 would make every agent an instigator)."""
 
 
 def ring_spread(
@@ -37,9 +40,11 @@ def ring_spread(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final adoption share and days to reach ``REACH`` of n (nan if never) on ``graphs``
     Watts–Strogatz rings (n, k, p), each seeded with a random node and all its neighbours;
-    ``threshold`` rule, threshold 0, ``min_sources`` distinct adopted sources needed."""
+    ``threshold`` rule, ``min_sources`` distinct adopted sources needed (threshold
+    ``ANY_EXPOSURE``: with unit trust one seen post passes it, so only the count of sources
+    matters)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(round(p * 10**6), k)))
-    agents = textbook_agents(n, threshold=0.0, min_sources=min_sources)
+    agents = textbook_agents(n, threshold=ANY_EXPOSURE, min_sources=min_sources)
     dynamics = Params(rule="threshold", active_steps=1)
     key = replication_keys(seed, 1)
     steps = n  # the slowest spread (complex contagion on the lattice) takes about n / k days
