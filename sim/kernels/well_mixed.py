@@ -69,6 +69,10 @@ FIELD_TIME = 3
 N_AWARE = 4
 N_COUNTERS = 5
 
+# Bits of MixedState.slot_flags (per adoption slot).
+SLOT_SEED = np.uint8(1)
+SLOT_POSTED = np.uint8(2)
+
 Mixed = namedtuple(
     "Mixed",
     [
@@ -95,13 +99,28 @@ start of day 0 (threshold <= 0 under ``threshold`` and ``fractional``, seeds exc
 
 MixedState = namedtuple(
     "MixedState",
-    ["agent", "flags", "has_posted", "adoption_order", "adopted_before", "counters", "field"],
+    [
+        "agent",
+        "flags",
+        "has_posted",
+        "adoption_order",
+        "slot_flags",
+        "slot_activity",
+        "slot_trust",
+        "slot_origin",
+        "adopted_before",
+        "counters",
+        "field",
+    ],
 )
 MixedState.__doc__ = """Mutable state of one replication.
 
 agent : AGENT_RECORD (N,) as in :mod:`sim.kernels.diffusion` (what the views read; influence
 and n_sources of agents that have not adopted are written by :func:`sync`). flags uint8 (N)
-(ADOPTED | AWARE). has_posted bool (N). adoption_order int32 (N). adopted_before int64
+(ADOPTED | AWARE). has_posted bool (N). adoption_order int32 (N), and per adoption slot (N,
+the k-th adopter's, copied when it adopts): slot_flags uint8 (SLOT_SEED | SLOT_POSTED),
+slot_activity float32, slot_trust float32 (``tie * expertise``), slot_origin int32 (an
+adopter's origin never changes). adopted_before int64
 (steps + 1). counters int64 (N_COUNTERS). field float64 (1,): influence per unit of interest
 of every agent that has not adopted, as of day ``counters[FIELD_TIME]``.
 """
@@ -118,7 +137,12 @@ def _adopt(state, mixed, rule, j, t, stats, seed_adopter):
         stats[NEW_AWARE] += 1
     record.adopt_time = t
     state.flags[j] |= ADOPTED
-    state.adoption_order[state.counters[N_ADOPTED]] = j
+    slot = state.counters[N_ADOPTED]
+    state.adoption_order[slot] = j
+    state.slot_flags[slot] = SLOT_SEED if mixed.is_seed[j] else 0
+    state.slot_activity[slot] = mixed.activity[j]
+    state.slot_trust[slot] = mixed.tie * mixed.expertise[j]
+    state.slot_origin[slot] = record.origin
     state.counters[N_ADOPTED] += 1
     stats[NEW_ADOPTERS] += 1
     if seed_adopter and mixed.is_seed[j]:
@@ -144,44 +168,51 @@ def _earlier_origin(a, b):
 @njit(cache=True, inline="always")
 def _collect_posts(t, key, mixed, params, schedule, state, stats):
     """Phase 1: the day's seed posts, then the organic posts; returns ``(posts, new posters,
-    dose per unit of interest, lowest origin among the posters)``."""
+    dose per unit of interest, lowest origin among the posters)``.
+
+    Organic posters are read from their adoption slots (activity, trust, origin and flags
+    copied there when they adopted), so the day's posters are visited in memory order."""
     rule = params.rule
     n_posts = 0
     new_posters = 0
     dose = 0.0
     lowest = -1
     cursor = state.counters[SEED_CURSOR]
-    lo = state.adopted_before[max(t - params.active_steps, 0)]
-    hi = state.adopted_before[t]
-    post_base = stream_base(key, STREAM_POST, t)
-    end = cursor
-    while end < schedule.nodes.size and schedule.steps[end] == t:
-        end += 1
-    n_seed_posts = end - cursor
-    for k in range(n_seed_posts + hi - lo):
-        if k < n_seed_posts:
-            i = schedule.nodes[cursor + k]
-            if state.agent[i].adopt_time < 0:
-                state.agent[i].origin = schedule.origin[cursor + k]
-                _adopt(state, mixed, rule, i, t, stats, True)
-            weight = np.float32(params.sponsored_weight)
-        else:
-            i = state.adoption_order[lo + k - n_seed_posts]
-            if mixed.is_seed[i]:
-                continue
-            activity = mixed.activity[i]
-            if activity < 1.0 and uniform(post_base, i) >= activity:
-                continue
-            weight = np.float32(1.0)
+    weight = np.float64(np.float32(params.sponsored_weight))
+    while cursor < schedule.nodes.size and schedule.steps[cursor] == t:
+        i = schedule.nodes[cursor]
+        if state.agent[i].adopt_time < 0:
+            state.agent[i].origin = schedule.origin[cursor]
+            _adopt(state, mixed, rule, i, t, stats, True)
+        cursor += 1
         n_posts += 1
         first = not state.has_posted[i]
         state.has_posted[i] = True
         if first:
             new_posters += 1
         if first or rule == THRESHOLD:
-            dose += np.float64(mixed.tie * mixed.expertise[i]) * np.float64(weight)
+            dose += np.float64(mixed.tie * mixed.expertise[i]) * weight
         lowest = _earlier_origin(lowest, state.agent[i].origin)
-    state.counters[SEED_CURSOR] = cursor + n_seed_posts
+    state.counters[SEED_CURSOR] = cursor
+
+    post_base = stream_base(key, STREAM_POST, t)
+    slot_flags = state.slot_flags
+    for k in range(state.adopted_before[max(t - params.active_steps, 0)], state.adopted_before[t]):
+        flags = slot_flags[k]
+        if flags & SLOT_SEED:
+            continue
+        activity = state.slot_activity[k]
+        if activity < 1.0 and uniform(post_base, state.adoption_order[k]) >= activity:
+            continue
+        n_posts += 1
+        first = not flags & SLOT_POSTED
+        if first:
+            slot_flags[k] = flags | SLOT_POSTED
+            state.has_posted[state.adoption_order[k]] = True
+            new_posters += 1
+        if first or rule == THRESHOLD:
+            dose += np.float64(state.slot_trust[k])
+        lowest = _earlier_origin(lowest, state.slot_origin[k])
     return n_posts, new_posters, dose, lowest
 
 
