@@ -115,14 +115,14 @@ MixedState = namedtuple(
 )
 MixedState.__doc__ = """Mutable state of one replication.
 
-agent : AGENT_RECORD (N,) as in :mod:`sim.kernels.diffusion` (what the views read; influence
-and n_sources of agents that have not adopted are written by :func:`sync`). flags uint8 (N)
-(ADOPTED | AWARE). has_posted bool (N). adoption_order int32 (N), and per adoption slot (N,
-the k-th adopter's, copied when it adopts): slot_flags uint8 (SLOT_SEED | SLOT_POSTED),
-slot_activity float32, slot_trust float32 (``tie * expertise``), slot_origin int32 (an
-adopter's origin never changes). adopted_before int64
-(steps + 1). counters int64 (N_COUNTERS). field float64 (1,): influence per unit of interest
-of every agent that has not adopted, as of day ``counters[FIELD_TIME]``.
+Per agent (N): agent AGENT_RECORD as in :mod:`sim.kernels.diffusion` (what the views read;
+the influence and n_sources of agents that have not adopted are written by :func:`sync`),
+flags uint8 (ADOPTED | AWARE), has_posted bool. Per adoption slot (N; slot k holds the k-th
+adopter, copied when it adopts, so a day's posters are read in memory order): adoption_order
+int32, slot_flags uint8 (SLOT_SEED | SLOT_POSTED), slot_activity float32, slot_trust float32
+(``tie * expertise``), slot_origin int32 (an adopter's origin never changes). adopted_before
+int64 (steps + 1). counters int64 (N_COUNTERS). field float64 (1,): the influence per unit of
+interest of every agent that has not adopted, as of day ``counters[FIELD_TIME]``.
 """
 
 
