@@ -441,3 +441,25 @@ def test_a_seed_with_threshold_zero_is_no_instigator():
     np.testing.assert_array_equal(raw.by_origin[0], [4, 1])
     np.testing.assert_array_equal(simulation.origin, [0, -1, 0, 0, 0])
     np.testing.assert_array_equal(simulation.adopt_time, [0, 0, 1, 1, 2])
+
+
+def test_the_celf_optimiser_runs_on_the_implicit_population():
+    from sim.optimize.plan import plan_strategies
+
+    setup = prepare(
+        network={"generator": "well_mixed", "n": 400},
+        dynamics={"rule": "fractional", "active_steps": 2},
+        population={
+            "threshold": {"dist": "uniform", "low": 0.002, "high": 0.4},
+            "expertise": {"home": {"dist": "uniform", "low": 0.0, "high": 1.0}},
+        },
+        strategies=[
+            {"name": "best", "select": "optimized", "k": 2, "pool": 12, "samples": 4},
+            {"name": "first", "select": "top_followers", "k": 2},
+        ],
+        steps=15,
+        replications=4,
+    )
+    best, first = plan_strategies(setup, threads=1)
+    assert 1 <= best.n_seeds <= 2 and set(best.schedule.seeds) <= set(range(12))
+    np.testing.assert_array_equal(first.schedule.seeds, [0, 1])
