@@ -22,6 +22,7 @@ from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
 from sim.model.tiers import TIER_NAMES
 from sim.network import Network
+from sim.network.well_mixed import WellMixed
 
 
 class StrategyError(InputError):
@@ -62,6 +63,11 @@ def make_plan(
     """Choose the seeds (or build the brand account) and schedule their posts."""
     weight = campaign.sponsored_weight if (campaign and strategy.sponsored) else 1.0
     if strategy.select == "brand":
+        if isinstance(network, WellMixed):
+            raise StrategyError(
+                f"strategy {strategy.name!r}: select 'brand' adds an account with a bought "
+                "audience, which a well-mixed population cannot store; seed its own agents"
+            )
         return _brand_plan(strategy, network, agents, campaign, topic, rng, weight)
     if strategy.select == "none":  # outside influence only: no seeds, no spend
         schedule = SeedSchedule.build(np.zeros(0, dtype=NODE), 0, 1, 1)

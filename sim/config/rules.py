@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sim.config.base import Constant, as_distribution
 from sim.errors import InputError
+from sim.model.well_mixed import refusal
+from sim.network.well_mixed import WellMixed
+
+WELL_MIXED_STRATEGIES = ("tier", "topic", "top_followers", "random", "communities", "explicit")
+"""Seeding a well-mixed population can use (besides ``none`` and ``optimized`` with CELF)."""
 
 
 def check_parts(
@@ -52,3 +58,47 @@ def check_parts(
                 f"strategies.{index}: {strategy.name!r} posts on day {strategy.last_post}, after "
                 f"the last day ({steps - 1}); raise steps or move the posts"
             )
+
+
+def check_well_mixed(network, population, params, campaign, strategies: Sequence) -> None:
+    """On a ``well_mixed`` network (a spec or a :class:`~sim.network.well_mixed.WellMixed`),
+    raise :class:`~sim.errors.InputError` naming the first setting that is not mean-field:
+    the ``cascade`` rule, tie decay or reinforcement, per-edge tie distributions, attention
+    below 1 (the population's or the campaign's engagement), a brand account, RIS."""
+    if not (isinstance(network, WellMixed) or getattr(network, "generator", None) == "well_mixed"):
+        return
+    refused = refusal(params)
+    if refused is not None:
+        raise InputError(f"dynamics.{refused[0]}: {refused[1]}")
+    ties = getattr(network, "ties", None)
+    if ties is not None and not isinstance(as_distribution(ties), Constant):
+        raise InputError(
+            f"network.ties: a well_mixed network has one tie value for every pair, got a "
+            f"{ties.dist} distribution; allowed: a number in 0..1"
+        )
+    attention = getattr(population, "attention", None)
+    if attention is not None and not (attention.mode == "constant" and attention.value == 1.0):
+        raise InputError(
+            f"population.attention: a well_mixed network needs full attention, got mode "
+            f"{attention.mode!r} value {attention.value!r}; allowed: mode constant, value 1"
+        )
+    engagement = getattr(campaign, "engagement", None)
+    if engagement is not None and (
+        not isinstance(engagement, dict) or any(v < 1.0 for v in engagement.values())
+    ):
+        raise InputError(
+            f"campaign.engagement: a well_mixed network needs full attention, got "
+            f"{engagement!r}; allowed: null (the population's attention, 1)"
+        )
+    for index, strategy in enumerate(strategies):
+        select, method = strategy.select, strategy.method
+        if select in WELL_MIXED_STRATEGIES or select == "none":
+            continue
+        if select == "optimized" and method != "ris":
+            continue
+        what = "select 'brand'" if select == "brand" else f"select {select!r} method {method!r}"
+        raise InputError(
+            f"strategies.{index}: {strategy.name!r}: {what} needs stored edges, which a "
+            f"well_mixed network has not; allowed: {', '.join(WELL_MIXED_STRATEGIES)}, none, "
+            "optimized (celf)"
+        )

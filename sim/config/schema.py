@@ -35,7 +35,7 @@ from sim.config.base import (  # noqa: F401 - the shared value types, re-exporte
     as_distribution,
 )
 from sim.config.calibration import Calibration
-from sim.config.rules import check_parts
+from sim.config.rules import check_parts, check_well_mixed
 from sim.model.params import Params
 
 
@@ -44,8 +44,15 @@ class GeneratedNetwork(Strict):
     """A network drawn by one of the generators in :mod:`sim.network.generators`."""
 
     generator: Literal[
-        "erdos_renyi", "watts_strogatz", "barabasi_albert", "complete", "follower_graph"
+        "erdos_renyi",
+        "watts_strogatz",
+        "barabasi_albert",
+        "complete",
+        "well_mixed",
+        "follower_graph",
     ]
+    """``well_mixed``: everyone follows everyone, no edge stored (``complete``'s numbers in
+    O(n) memory; ``n_communities`` splits it into equal blocks for tables by community)."""
     n: Annotated[int, Field(ge=2)]
     mean_degree: Annotated[float, Field(gt=0.0)] | None = None
     directed: bool = True
@@ -71,6 +78,7 @@ class GeneratedNetwork(Strict):
             "watts_strogatz": ["k", "p"],
             "barabasi_albert": ["m"],
             "complete": [],
+            "well_mixed": [],
             "follower_graph": [],
         }[self.generator]
         missing = [name for name in needed if getattr(self, name) is None]
@@ -462,6 +470,9 @@ class Scenario(Strict):
             self.steps,
             self.population.topics,
             external_p=self.dynamics.external_p,
+        )
+        check_well_mixed(
+            self.network, self.population, self.dynamics.params(), self.campaign, self.strategies
         )
         return self
 

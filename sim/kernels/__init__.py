@@ -31,6 +31,14 @@ CACHE_DIR = _cache_dir()
 _previous = numba.config.CACHE_DIR
 numba.config.CACHE_DIR = CACHE_DIR
 try:  # decorate every kernel now, with the salted cache folder in force
-    from sim.kernels import batch, cascade, counter_rng, diffusion, growth, rr_sets  # noqa: F401
+    from sim.kernels import (  # noqa: F401
+        batch,
+        cascade,
+        counter_rng,
+        diffusion,
+        growth,
+        rr_sets,
+        well_mixed,
+    )
 finally:
     numba.config.CACHE_DIR = _previous

@@ -293,7 +293,8 @@ def _delay(delay, base, index):
         return -delay.a * np.log1p(-uniform(base, index))
     if kind == LOGNORMAL:  # Box-Muller on two draws of the same index
         radius = np.sqrt(-2.0 * np.log1p(-uniform(base, 2 * index)))
-        return np.exp(delay.a + delay.b * radius * np.cos(2.0 * np.pi * uniform(base, 2 * index + 1)))
+        angle = 2.0 * np.pi * uniform(base, 2 * index + 1)
+        return np.exp(delay.a + delay.b * radius * np.cos(angle))
     if kind == EMPIRICAL:
         return delay.values[int(uniform(base, index) * delay.values.size)]
     return 0.0

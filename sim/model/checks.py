@@ -13,12 +13,15 @@ from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
 from sim.network import Network
+from sim.network.well_mixed import WellMixed
 
 
 def check_inputs(network, agents, params, schedule, steps, sponsored_weight) -> None:
     """Everything the kernels assume but do not check, in one place; one line per problem."""
-    if not isinstance(network, Network):
-        raise InputError(f"network: expected a sim.network.Network, got {type(network).__name__}")
+    if not isinstance(network, Network | WellMixed):
+        raise InputError(
+            f"network: expected a sim.network.Network or WellMixed, got {type(network).__name__}"
+        )
     if not isinstance(agents, AgentArrays):
         raise InputError(f"agents: expected sim.model.AgentArrays, got {type(agents).__name__}")
     if not isinstance(params, Params):

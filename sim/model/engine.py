@@ -26,14 +26,16 @@ from sim.errors import InputError
 from sim.kernels import batch
 from sim.kernels import diffusion as kernel
 from sim.model.checks import as_keys, check_inputs
+from sim.model.delays import kernel_delay
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
-from sim.model.delays import kernel_delay
 from sim.model.state import allocate_state, grow_queue, halving_table
 from sim.model.trace import Trace, read_trace
+from sim.model.views import Views, frozen
 from sim.model.warmup import announce_compile
 from sim.network import Network
+from sim.network.well_mixed import WellMixed
 
 STEP_STATS = kernel.STEP_STAT_NAMES
 """Columns of :attr:`RawRun.step_stats`, in order: the day's ``posts``, ``edges_touched``,
@@ -64,7 +66,7 @@ class RawRun:
         return self.stat("new_adopters").sum(axis=1)
 
 
-class Simulation:
+class Simulation(Views):
     """One network, population, parameters and seed schedule, ready to run many replications.
 
     Building a Simulation checks every input and allocates the kernel state once (O(N + E));
@@ -103,6 +105,15 @@ class Simulation:
     >>> int(simulation.adopted.sum()) == int(raw.final_adopters()[-1])
     True
     """
+
+    def __new__(cls, network=None, *args, **kwargs):
+        """A :class:`~sim.network.well_mixed.WellMixed` population runs on the well-mixed
+        kernel (:class:`sim.model.well_mixed.WellMixedSimulation`)."""
+        if cls is Simulation and isinstance(network, WellMixed):
+            from sim.model.well_mixed import WellMixedSimulation
+
+            cls = WellMixedSimulation
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -238,26 +249,34 @@ class Simulation:
     def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:
         """Replications ``lo .. hi - 1`` on this thread with ``state`` (reset first); the
         seconds taken."""
-        announce_compile(batch.run_batch)
         start = time.perf_counter()
-        kernel.reset(self._graph, self._agents, self._params, state)
-        grown = self._run_block(keys, out, lo, hi, state, keep_last, self._params, self._textbook)
-        if grown is not state:
-            self._replace_state(state, grown)
+        self._reset_state(state)
+        grown = self._run_block(keys[lo:hi], state, [array[lo:hi] for array in out], keep_last)
+        self._replace_state(state, grown)
         return time.perf_counter() - start
 
-    def _run_block(self, keys, out, lo, hi, state, keep_last, params, textbook) -> kernel.State:
-        """Replications ``lo .. hi - 1`` with a reset ``state``; when delayed exposures overflow
-        its queue, a state with four times the room reruns from that replication (the numbers
-        depend only on the keys). Returns the state used last."""
+    def _reset_state(self, state) -> None:
+        kernel.reset(self._graph, self._agents, self._params, state)
+
+    def _run_block(
+        self, keys, state, out, keep_last: bool, params=None, textbook=None
+    ) -> kernel.State:
+        """The kernel call of every driver: replications ``keys`` into the rows ``out`` (with
+        other kernel ``params`` or path when given). When delayed exposures overflow the
+        state's queue, a state with four times the room runs again from that replication (the
+        numbers depend only on the keys). Returns the state used last."""
+        params = self._params if params is None else params
+        textbook = self._textbook if textbook is None else textbook
+        announce_compile(batch.run_batch)
+        lo = 0
         while True:
             done = batch.run_batch(
-                keys[lo:hi], self._graph, self._agents, params, self._schedule, state,
-                *(array[lo:hi] for array in out), keep_last, textbook,
+                keys[lo:], self._graph, self._agents, params, self._schedule, state,
+                *(array[lo:] for array in out), keep_last, textbook,
             )  # fmt: skip
-            if lo + done == hi:
-                return state
             lo += done
+            if lo == keys.size:
+                return state
             for array in out:
                 array[lo] = 0
             kernel.reset(self._graph, self._agents, params, state)
@@ -265,7 +284,9 @@ class Simulation:
             state = grow_queue(state, self._queue)
 
     def _replace_state(self, old: kernel.State, new: kernel.State) -> None:
-        """Keep a grown state where the old one was kept."""
+        """Keep a grown state wherever the old one was kept."""
+        if new is old:
+            return
         if old is self.state:
             self.state = new
         self._states = [new if s is old else s for s in self._states]
@@ -284,16 +305,14 @@ class Simulation:
                 if b is None:
                     return
                 lo, hi = int(bounds[b]), int(bounds[b + 1])
-                grown = self._run_block(
-                    keys, out, lo, hi, state, False, self._params, self._textbook
-                )
+                grown = self._run_block(keys[lo:hi], state, [a[lo:hi] for a in out], False)
                 if grown is not state:
                     with lock:
                         self._replace_state(state, grown)
                     state = grown
 
         for state in states:
-            kernel.reset(self._graph, self._agents, self._params, state)
+            self._reset_state(state)
         helpers = [_pool(len(states) - 1).submit(work, state) for state in states[1:]]
         work(states[0])
         for helper in helpers:
@@ -303,43 +322,33 @@ class Simulation:
         """One fresh state per thread (views into one stacked allocation), allocated once and
         kept (every run leaves them reset)."""
         if self._stack is None or self._stack.flags.shape[0] != threads:
-            network = self.network
-            self._stack = allocate_state(
-                network.n_nodes, network.n_edges, self.steps, self.schedule.nodes.size, threads
-            )
-            self._stack.tie[:] = self._graph.tie0
-            self._stack.agent["interest"] = self._agents.interest
+            self._stack = self._allocate(threads)
             self._states = [
-                kernel.State(*(field[k] for field in self._stack)) for k in range(threads)
+                type(self._stack)(*(field[k] for field in self._stack)) for k in range(threads)
             ]
         return self._states
 
-    def trace(self, key: int | np.integer) -> Trace:
-        """Run one whole replication with ``key`` on this thread and return its adoptions in
-        order: who, whose exposure made them adopt (the parent: -1 for seeds, instigators and
-        outside adoptions), the step and the time in hours. The numbers are those of
-        :meth:`run` with the same key; afterwards the views show this replication."""
-        keys = as_keys([key])
-        out = (
-            np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
-            np.zeros((1, self.schedule.seeds.size + 1), dtype=COUNT),
-            np.zeros((1, self.n_communities), dtype=COUNT),
+    def _allocate(self, threads: int | None) -> kernel.State:
+        """Fresh kernel state (with ``threads``, one per thread stacked on a leading axis)."""
+        network = self.network
+        state = allocate_state(
+            network.n_nodes,
+            network.n_edges,
+            self.steps,
+            self.schedule.nodes.size,
+            threads,
+            queue=self._queue,
         )
-        traced = self._params._replace(tracing=True)
-        announce_compile(batch.run_batch)
-        kernel.reset(self._graph, self._agents, traced, self.state)
-        self.state = self._run_block(keys, out, 0, 1, self.state, True, traced, False)
-        self._day = self.steps
-        self._stepped = None
-        return read_trace(self.state, self.params, self.schedule.seeds)
+        state.tie[...] = self._graph.tie0
+        state.agent["interest"] = self._agents.interest
+        return state
 
     # ------------------------------------------------------------------ one day at a time
     def start(self, key: int | np.integer) -> None:
         """Begin one replication with ``key`` (a uint64 replication key); nothing has happened
         yet (:attr:`day` is 0)."""
         self._key = as_keys([key])[0]
-        announce_compile(batch.run_day)
-        kernel.reset(self._graph, self._agents, self._params, self.state)
+        self._reset_state(self.state)
         self._stepped = RawRun(
             np.zeros(1, dtype=np.int64),
             np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
@@ -355,24 +364,41 @@ class Simulation:
         if self._day >= self.steps:
             raise InputError(f"the replication is over: all {self.steps} days have run")
         t = self._day
-        raw = self._stepped
-        day = (self._key, self._graph, self._agents, self._params, self._schedule)
-        while True:
-            batch.run_day(t, *day, self.state, raw.step_stats[0, t], raw.by_origin[0],
-                          raw.by_community[0])  # fmt: skip
-            if not self.state.counters[kernel.OVERFLOW]:
-                break
-            # delayed exposures overflowed the queue: rerun the days so far with more room
-            self._queue = max(4 * self._queue, 1024)
-            self.state = grow_queue(self.state, self._queue)
-            for array in (raw.step_stats, raw.by_origin, raw.by_community):
-                array[:] = 0
-            kernel.reset(self._graph, self._agents, self._params, self.state)
-            for d in range(t):
-                batch.run_day(d, *day, self.state, raw.step_stats[0, d], raw.by_origin[0],
-                              raw.by_community[0])  # fmt: skip
+        self._run_day(t, self._stepped)
         self._day = t + 1
         return t
+
+    def _run_day(self, t: int, raw: RawRun) -> None:
+        announce_compile(batch.run_day)
+        day = (self._key, self._graph, self._agents, self._params, self._schedule)
+        rows = (raw.step_stats[0], raw.by_origin[0], raw.by_community[0])
+        batch.run_day(t, *day, self.state, rows[0][t], *rows[1:])
+        if self.state.counters[kernel.OVERFLOW]:
+            # delayed exposures overflowed the queue: run the days so far again with more room
+            self._queue = max(4 * self._queue, 1024)
+            self.state = grow_queue(self.state, self._queue)
+            for row in rows:
+                row[:] = 0
+            kernel.reset(self._graph, self._agents, self._params, self.state)
+            for d in range(t + 1):
+                batch.run_day(d, *day, self.state, rows[0][d], *rows[1:])
+
+    def trace(self, key: int | np.integer) -> Trace:
+        """Run one whole replication with ``key`` on this thread and return its adoptions in
+        order: who, whose exposure made them adopt (the parent: -1 for seeds, instigators and
+        outside adoptions), the step and the time in hours. The numbers are those of
+        :meth:`run` with the same key; afterwards the views show this replication."""
+        out = [
+            np.zeros((1, self.steps, kernel.N_STEP_STATS), dtype=COUNT),
+            np.zeros((1, self.schedule.seeds.size + 1), dtype=COUNT),
+            np.zeros((1, self.n_communities), dtype=COUNT),
+        ]
+        traced = self._params._replace(tracing=True)
+        kernel.reset(self._graph, self._agents, traced, self.state)
+        self.state = self._run_block(as_keys([key]), self.state, out, True, traced, False)
+        self._day = self.steps
+        self._stepped = None
+        return read_trace(self.state, self.params, self.schedule.seeds)
 
     @property
     def day(self) -> int:
@@ -387,105 +413,6 @@ class Simulation:
         if self._stepped is None:
             raise InputError("no stepped replication: call start(key)")
         return _read_only(self._stepped)
-
-    # views of the current state (read-only; valid after start/step or a one-thread run)
-    @property
-    def adopted(self) -> np.ndarray:
-        """bool (N,): has adopted."""
-        return _frozen(self._field("adopt_time") >= 0)
-
-    @property
-    def aware(self) -> np.ndarray:
-        """bool (N,): has seen at least one post (adopters included)."""
-        return _frozen(self._field("first_seen") >= 0)
-
-    @property
-    def adopt_time(self) -> np.ndarray:
-        """int32 (N,): day of adoption, -1 for none."""
-        return self._field("adopt_time")
-
-    @property
-    def first_seen(self) -> np.ndarray:
-        """int32 (N,): day of the first exposure, -1 for none."""
-        return self._field("first_seen")
-
-    @property
-    def origin(self) -> np.ndarray:
-        """int32 (N,): the seed (an index into ``schedule.seeds``) whose cascade reached the
-        agent first, -1 for none."""
-        return self._field("origin")
-
-    @property
-    def n_sources(self) -> np.ndarray:
-        """int32 (N,): distinct accounts seen so far (``threshold`` and ``fractional``)."""
-        return self._field("n_sources")
-
-    @property
-    def posted(self) -> np.ndarray:
-        """bool (N,): has posted at least once in this replication."""
-        self.day  # noqa: B018 - raises before any replication
-        return _frozen(np.asarray(self.state.has_posted, dtype=bool).copy())
-
-    def reached(self, agent: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(followees, reached)`` of one agent: the accounts it follows, and whether a post
-        of each has got through to it so far (with full attention every post does)."""
-        followees, edges = self._edges(agent, incoming=True)
-        posted = np.asarray(self.state.has_posted, dtype=bool)[followees]
-        seen = np.asarray(self.state.edge_seen, dtype=bool)[edges]
-        full = self.agents.attention[followees] >= 1.0
-        return _frozen(followees), _frozen(posted & (seen | full))
-
-    @property
-    def influence(self) -> np.ndarray:
-        """float64 (N,): accumulated influence as of today, faded by the memory half-life."""
-        self.day  # noqa: B018 - raises before any replication
-        record = self.state.agent
-        value = record["influence"].astype(ACCUM)
-        when = record["influence_time"]
-        if self.params.memory_half_life is not None:
-            since = np.clip(self._today() - when, 0, self.steps)
-            value = np.where(when >= 0, value * self._params.memory_decay[since], value)
-        return _frozen(value)
-
-    def ties(self, agent: int, *, incoming: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """``(neighbours, tie strengths today)`` of one agent's edges: its followers, or with
-        ``incoming`` the accounts it follows. Strengths include decay and reinforcement so far;
-        trust on the campaign topic is ``tie * expertise[source] * interest[follower]``."""
-        neighbours, edges = self._edges(agent, incoming=incoming)
-        p = self.params
-        if p.tie_half_life is None and p.reinforcement == 0.0:
-            values = self._graph.tie0[edges].astype(VALUE)
-        else:
-            values = self.state.tie[edges].astype(np.float64)
-            if p.tie_half_life is not None:
-                since = np.clip(self._today() - self.state.tie_time[edges], 0, self.steps)
-                values = values * self._params.tie_decay[since]
-            values = values.astype(VALUE)
-        return _frozen(neighbours), _frozen(values)
-
-    def _edges(self, agent, *, incoming: bool) -> tuple[np.ndarray, np.ndarray]:
-        """``(neighbours int32, edge ids)`` of one checked agent id: its followers' edges, or
-        with ``incoming`` the edges from the accounts it follows."""
-        self.day  # noqa: B018 - raises before any replication
-        n = self.network.n_nodes
-        if isinstance(agent, bool) or not isinstance(agent, int | np.integer) or not 0 <= agent < n:
-            raise InputError(f"agent: must be an agent id in 0..{n - 1}, got {agent!r}")
-        if incoming:
-            indptr, sources, edge_ids = self.network.reverse_index()
-            edges = edge_ids[indptr[agent] : indptr[agent + 1]]
-            neighbours = sources[indptr[agent] : indptr[agent + 1]]
-        else:
-            edges = np.arange(self.network.indptr[agent], self.network.indptr[agent + 1])
-            neighbours = self.network.indices[edges]
-        return np.asarray(neighbours, dtype=NODE), edges
-
-    def _today(self) -> int:
-        """The day the views refer to: the last day run (0 before any)."""
-        return max(self.day - 1, 0)
-
-    def _field(self, name: str) -> np.ndarray:
-        self.day  # noqa: B018
-        return _frozen(self.state.agent[name].copy())
 
 
 # ---------------------------------------------------------------------------- compiling
@@ -552,15 +479,10 @@ def _blocks(n_reps: int, threads: int, per_replication: float) -> np.ndarray:
     return np.linspace(0, n_reps, min(n_blocks, n_reps) + 1).astype(np.int64)
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
 def _read_only(raw: RawRun) -> RawRun:
     return RawRun(
         *(
-            _frozen(getattr(raw, name).view())
+            frozen(getattr(raw, name).view())
             for name in ("replications", "step_stats", "by_origin", "by_community")
         )
     )

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.campaign.strategies import Plan, StrategyError, make_plan
 from sim.config.gate import load_scenario, validate_part
-from sim.config.rules import check_parts
+from sim.config.rules import check_parts, check_well_mixed
 from sim.config.schema import (
     Campaign,
     FileNetwork,
@@ -33,6 +33,7 @@ from sim.model.engine import Simulation
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.network import Network, NetworkFormatError
+from sim.network.well_mixed import WellMixed
 from sim.runner.realise import build_network, build_population
 from sim.runner.resources import estimate_parts, refuse_over
 
@@ -196,7 +197,7 @@ def prepare(
     if network is None:
         raise InputError("network: give a scenario or a network")
     network_spec = None
-    if not isinstance(network, Network):
+    if not isinstance(network, Network | WellMixed):
         spec = network_spec = validate_part("network", network)
         refuse_over(
             estimate_parts(
@@ -228,6 +229,7 @@ def prepare(
     dynamics = _part("dynamics", dynamics, base, passthrough=Params)
     params = dynamics if isinstance(dynamics, Params) else dynamics.params()
     check_parts(strategies, campaign, steps, population.topics, external_p=params.external_p)
+    check_well_mixed(network_spec or network, population_spec, params, campaign, strategies)
     if _per_replication(network_spec) or _per_replication(population_spec):
         optimized = [s.name for s in strategies if s.select == "optimized"]
         if optimized:

@@ -37,15 +37,22 @@ from sim.errors import InputError
 from sim.model.population import AgentArrays
 from sim.model.tiers import TIER_NAMES, tier_of
 from sim.network import Network, generators, io
+from sim.network.well_mixed import WellMixed
 
 
 # ---------------------------------------------------------------------------- network
-def build_network(spec: GeneratedNetwork | FileNetwork, rng: np.random.Generator) -> Network:
-    """Generate or load the network ``spec`` describes, with its initial tie strengths."""
+def build_network(
+    spec: GeneratedNetwork | FileNetwork, rng: np.random.Generator
+) -> Network | WellMixed:
+    """Generate or load the network ``spec`` describes, with its initial tie strengths
+    (``well_mixed``: the implicit population, no edges)."""
     if isinstance(spec, FileNetwork):
         network = _load(spec)
         if spec.weight is not None:
             return network
+    elif spec.generator == "well_mixed":  # one tie value for every pair (checked in rules)
+        tie = as_distribution(spec.ties).value
+        return WellMixed.with_blocks(spec.n, spec.n_communities or 1, tie)
     else:
         network = _generate(spec, rng)
     return with_ties(network, spec.ties, rng)

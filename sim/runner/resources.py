@@ -113,6 +113,8 @@ def network_size(spec: GeneratedNetwork | FileNetwork) -> tuple[int, int]:
             edges = 2 * spec.m * n
         case "complete":
             edges = n * (n - 1)
+        case "well_mixed":  # implicit: everyone follows everyone, nothing stored per pair
+            edges = 0
         case _:  # follower_graph: mean_following is edges per agent (reciprocity included)
             edges = n * (spec.mean_following or 20.0) * 1.1
     return n, int(edges)
