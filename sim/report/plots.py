@@ -213,6 +213,7 @@ def plot_calibration_fit(tables: dict[str, pd.DataFrame], path: str | Path, titl
                 if kind == "cdf_log":
                     values = np.clip(values, 1e-3, None)
                     ax.set_xscale("log")
+                    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
                 ax.step(values, np.arange(1, values.size + 1) / values.size, style, where="post",
                         label=f"{name} (n = {len(table)})")  # fmt: skip
                 ax.set_ylabel("P(X <= x)")
