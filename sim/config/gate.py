@@ -362,6 +362,18 @@ def _resolve_paths(scenario: Scenario, base: Path, lines: dict, source: Path) ->
         updates["population"] = scenario.population.model_copy(
             update={"file": resolve(scenario.population.file, ("population", "file"))}
         )
+    found = scenario.dynamics.delays
+    if found is not None:
+        resolved = {}
+        for kind in ("view", "repost"):
+            delay = getattr(found, kind)
+            if delay is not None and delay.dist == "empirical":
+                path = resolve(delay.file, ("dynamics", "delays", kind, "file"))
+                resolved[kind] = delay.model_copy(update={"file": path})
+        if resolved:
+            updates["dynamics"] = scenario.dynamics.model_copy(
+                update={"delays": found.model_copy(update=resolved)}
+            )
     if scenario.calibrate is not None:
         observed = [
             resolve(path, ("calibrate", "observed", k))

@@ -36,7 +36,8 @@ from sim.config.base import (  # noqa: F401 - the shared value types, re-exporte
 )
 from sim.config.calibration import Calibration
 from sim.config.rules import check_parts, check_well_mixed
-from sim.model.params import Params
+from sim.model import delays
+from sim.model.params import MAX_STEP_HOURS, Params
 
 
 # ---------------------------------------------------------------------------- network
@@ -190,21 +191,78 @@ class Population(Strict):
 
 
 # ---------------------------------------------------------------------------- dynamics
+class ExponentialDelay(Strict):
+    """Memoryless delays with mean ``mean_hours``."""
+
+    dist: Literal["exponential"]
+    mean_hours: Annotated[float, Field(gt=0.0)]
+
+    def delay(self) -> delays.Delay:
+        return delays.Exponential(self.mean_hours)
+
+
+class LogNormalDelay(Strict):
+    """Heavy-tailed delays: log-hours normal with median ``median_hours``, log-sd ``sigma``."""
+
+    dist: Literal["lognormal"]
+    median_hours: Annotated[float, Field(gt=0.0)]
+    sigma: Annotated[float, Field(ge=0.0)]
+
+    def delay(self) -> delays.Delay:
+        return delays.LogNormal(self.median_hours, self.sigma)
+
+
+class EmpiricalDelay(Strict):
+    """Delays resampled from the ``column`` (hours) of a CSV file with a header row."""
+
+    dist: Literal["empirical"]
+    file: FilePath
+    column: str = "hours"
+
+    def delay(self) -> delays.Delay:
+        return delays.Empirical.from_file(self.file, self.column)
+
+
+DelaySpec = Annotated[
+    ExponentialDelay | LogNormalDelay | EmpiricalDelay, Field(discriminator="dist")
+]
+"""A delay distribution in hours: ``{dist: exponential, mean_hours}``, ``{dist: lognormal,
+median_hours, sigma}`` or ``{dist: empirical, file, column}``."""
+
+
+class Delays(Strict):
+    """When a follower sees a post (``view``) and when an adopter first reposts (``repost``),
+    in hours after the post or the adoption (null: at once)."""
+
+    view: DelaySpec | None = None
+    repost: DelaySpec | None = None
+
+
 class Dynamics(Strict):
-    """The adoption rule and the time constants of trust and memory (days); finite numbers."""
+    """The adoption rule and the time constants of trust and memory (in steps: days unless
+    ``step_hours`` says otherwise); finite numbers."""
 
     rule: Literal["threshold", "fractional", "cascade", "bass"] = "threshold"
     active_steps: PositiveInt | None = 1
-    """Days an adopter keeps posting (None: for the whole run)."""
+    """Steps an adopter keeps posting (None: for the whole run)."""
     tie_half_life: Annotated[float, Field(gt=0.0)] | None = None
     reinforcement: Probability = 0.0
     memory_half_life: Annotated[float, Field(gt=0.0)] | None = None
     external_p: Probability = 0.0
     bass_q: Annotated[float, Field(ge=0.0)] = 0.0
+    step_hours: Annotated[float, Field(gt=0.0, le=MAX_STEP_HOURS)] = 24.0
+    """Hours per step (24: a step is a day)."""
+    delays: Delays | None = None
+    """Posting and viewing delays in hours (null: everything happens on the step of the post)."""
 
     def params(self) -> Params:
-        """The engine's plain parameter object for these dynamics."""
-        return Params(**self.model_dump())
+        """The engine's plain parameter object for these dynamics (an empirical delay file is
+        read here)."""
+        view = repost = None
+        if self.delays is not None:
+            view = None if self.delays.view is None else self.delays.view.delay()
+            repost = None if self.delays.repost is None else self.delays.repost.delay()
+        return Params(**self.model_dump(exclude={"delays"}), view_delay=view, repost_delay=repost)
 
 
 # ---------------------------------------------------------------------------- campaign

@@ -301,12 +301,11 @@ def _delay(delay, base, index):
 
 
 @njit(cache=True, inline="always")
-def _first_post_hours(key, i, params, state):
+def _first_post_hours(key, i, adopted_step, adopted_hours, repost_delay, step_hours):
     """When timed adopter ``i`` first posts: its adoption time plus its repost delay, and no
     earlier than the start of the step after it adopted (posting stays synchronous)."""
-    repost = _delay(params.repost_delay, stream_base(key, STREAM_REPOST, 0), i)
-    next_step = (state.agent[i].adopt_time + 1) * params.step_hours
-    return max(state.hours[i] + repost, next_step)
+    repost = _delay(repost_delay, stream_base(key, STREAM_REPOST, 0), i)
+    return max(adopted_hours + repost, (adopted_step + 1) * step_hours)
 
 
 @njit(cache=True, inline="always")
@@ -341,7 +340,10 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
                     state.post_nodes[n_posts] = i
                     state.post_weight[n_posts] = 1.0
                     offset = (t - s) * params.step_hours
-                    state.post_hours[n_posts] = _first_post_hours(key, i, params, state) + offset
+                    state.post_hours[n_posts] = offset + _first_post_hours(
+                        key, i, state.agent[i].adopt_time, state.hours[i], params.repost_delay,
+                        params.step_hours,
+                    )  # fmt: skip
                     n_posts += 1
                 i = state.start_next[i]
         if t - params.active_steps + 1 >= 0:
@@ -369,7 +371,8 @@ def _schedule_posting(t, key, agents, params, state):
         i = state.adoption_order[k]
         if agents.is_seed[i]:
             continue
-        s = max(int(_first_post_hours(key, i, params, state) / params.step_hours), t + 1)
+        first = _first_post_hours(key, i, t, state.hours[i], params.repost_delay, params.step_hours)
+        s = max(int(first / params.step_hours), t + 1)
         if s >= params.steps:
             continue
         state.start_next[i] = -1
@@ -380,33 +383,6 @@ def _schedule_posting(t, key, agents, params, state):
         state.start_tail[s] = i
         state.start_count[s] += 1
         state.counters[N_LIVE_STARTS] += 1
-
-
-@njit(cache=True, inline="always")
-def _enqueue(state, when, e, i, weight, seen):
-    """Queue the exposure of edge ``e`` (poster ``i``) for step ``when``, at ``seen`` hours; on
-    a full queue flag OVERFLOW (the caller grows the queue and reruns the replication)."""
-    free = state.counters[Q_FREE]
-    if free > 0:
-        slot = free - 1
-        state.counters[Q_FREE] = state.q_next[slot] + 1
-    elif state.counters[Q_USED] < state.q_edge.size:
-        slot = state.counters[Q_USED]
-        state.counters[Q_USED] += 1
-    else:
-        state.counters[OVERFLOW] = 1
-        return
-    state.q_edge[slot] = e
-    state.q_poster[slot] = i
-    state.q_weight[slot] = weight
-    state.q_hours[slot] = seen
-    state.q_next[slot] = -1
-    if state.q_tail[when] >= 0:
-        state.q_next[state.q_tail[when]] = slot
-    else:
-        state.q_head[when] = slot
-    state.q_tail[when] = slot
-    state.counters[N_QUEUED] += 1
 
 
 @njit(cache=True, inline="always")
@@ -488,8 +464,31 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 seen = posted + _delay(params.view_delay, view_base, edge)
                 when = max(int(seen / params.step_hours), t)
                 if when > t:
-                    if when < params.steps:
-                        _enqueue(state, when, edge, i, weight, seen)
+                    if when >= params.steps:
+                        continue  # seen after the last step: never arrives
+                    # queue it for step ``when`` (written out here: a helper taking the state
+                    # would cost a reference count per array per exposure)
+                    free = state.counters[Q_FREE]
+                    if free > 0:
+                        queued = free - 1
+                        state.counters[Q_FREE] = state.q_next[queued] + 1
+                    elif state.counters[Q_USED] < state.q_edge.size:
+                        queued = state.counters[Q_USED]
+                        state.counters[Q_USED] += 1
+                    else:  # full: the caller grows the queue and runs the replication again
+                        state.counters[OVERFLOW] = 1
+                        continue
+                    state.q_edge[queued] = edge
+                    state.q_poster[queued] = i
+                    state.q_weight[queued] = weight
+                    state.q_hours[queued] = seen
+                    state.q_next[queued] = -1
+                    if state.q_tail[when] >= 0:
+                        state.q_next[state.q_tail[when]] = queued
+                    else:
+                        state.q_head[when] = queued
+                    state.q_tail[when] = queued
+                    state.counters[N_QUEUED] += 1
                     continue
                 first = not edge_seen[edge]
                 edge_seen[edge] = True

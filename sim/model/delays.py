@@ -77,7 +77,7 @@ class Empirical:
         bad = values[~(np.isfinite(values) & (values >= 0))]
         if bad.size:
             raise InputError(
-                f"{self.source or 'delays'}: delays must be finite hours >= 0, got {bad[0]!r}"
+                f"{self.source or 'delays'}: must be finite hours >= 0, got {float(bad[0])!r}"
             )
         values = np.sort(values)
         values.setflags(write=False)
