@@ -79,6 +79,37 @@ def test_recovers_the_edge_probability_the_engine_generated(observed):
     assert abs(held["calibrated"] - held["observed"]) < abs(held["untuned"] - held["observed"])
 
 
+def test_recovers_the_view_delay_median_the_engine_generated(tmp_path):
+    """Timed cascades (hourly steps, lognormal view delays of median 2 h, sigma 1): fitting the
+    median in [0.2, 20] h (log) puts the truth inside the bracket, narrower than a factor of 3,
+    and every candidate more than a factor 1.5 away is outside the noise (the twin)."""
+    timed = {
+        "network.ties": TRUE_P,
+        "dynamics.step_hours": 1,
+        "steps": 400,
+        "dynamics.delays": {"view": {"dist": "lognormal", "median_hours": 2.0, "sigma": 1.0}},
+        "calibrate.cascades.seeds": 60,
+        "calibrate.parameters": {
+            "dynamics.delays.view.median_hours": {"low": 0.2, "high": 20.0, "log": True}
+        },
+    }
+    base = with_overrides(scenario(seeds=60), timed)
+    truth = with_overrides(base, {"calibrate": None})
+    setup = Worlds().setup(truth)
+    seeds = seed_accounts(setup.network, CascadeDesign(seeds=60, select="top_followers"), 11)
+    traces = [t for t in simulate_traces(setup, seeds, 4, 555, threads=2) if len(t.agent) >= 20]
+    path = tmp_path / "timed.tsv"
+    cascade_rows(traces).to_csv(path, sep="\t", index=False)
+    untuned = with_overrides(base, {"dynamics.delays.view.median_hours": 8.0})
+    result = calibrate(untuned, observed=path, budget=16, replications=4, threads=2)
+    low, high = result.brackets["dynamics.delays.view.median_hours"]
+    assert low <= 2.0 <= high and high / low < 3.0, (low, result.best, high)
+    table = result.table[result.table["candidate"] > 0]
+    far = np.abs(np.log(table["dynamics.delays.view.median_hours"] / 2.0)) > np.log(1.5)
+    assert far.sum() >= 3 and not table.loc[far, "within_noise"].any()
+    assert result.best_loss < result.baseline_loss
+
+
 def test_resume_recomputes_nothing_and_threads_do_not_change_the_result(observed, tmp_path):
     small = scenario(seeds=40)
     calls = []

@@ -11,10 +11,15 @@ statistic                 distance                                       default
 ``depth``                 Kolmogorov–Smirnov statistic                   0.5
 ``virality``              Wasserstein-1 between log10 virality           0.5
 ``time_last``             Wasserstein-1 between log10(1 + hours)         0.5
-``delay_median``          Kolmogorov–Smirnov statistic                   0.5
+``delay_median``          Wasserstein-1 between log10 hours, floored at  0.5
+                          one minute
 ========================  =============================================  ================
 
-Both kinds of term are on comparable scales: a KS statistic is in 0..1, and a Wasserstein-1
+The median delay of a large cascade is the median of hundreds of delays, so its distribution
+over cascades is narrow: a KS statistic between two such distributions jumps from 0 to 1 as
+soon as they stop overlapping and then says nothing about how far apart they are, which leaves
+a search without a gradient; Wasserstein-1 on log hours keeps measuring the distance. Both
+kinds of term are on comparable scales: a KS statistic is in 0..1, and a Wasserstein-1
 distance between log10 values is in decades (0.3 = a factor of two between typical values).
 The loss is the weighted mean ``sum(w_k d_k) / sum(w_k)``; a weight of 0 drops a term.
 
@@ -36,7 +41,7 @@ DISTANCES = {
     "depth": ("ks", 0.5),
     "virality": ("w1_log", 0.5),
     "time_last": ("w1_log1p", 0.5),
-    "delay_median": ("ks", 0.5),
+    "delay_median": ("w1_log_minute", 0.5),
 }
 """statistic -> (distance, default weight)."""
 
@@ -87,6 +92,8 @@ def _transform(kind: str, values: np.ndarray) -> np.ndarray:
             return np.log10(np.where(values > 0, values, np.nan))
     if kind == "w1_log1p":
         return np.log10(1.0 + np.clip(values, 0.0, None))
+    if kind == "w1_log_minute":
+        return np.log10(np.clip(values, 1.0 / 60.0, None))
     return values
 
 

@@ -100,8 +100,8 @@ def search(
 
     def one(u: np.ndarray, round_: int) -> float:
         values = {p.key: p.value(x) for p, x in zip(parameters, u, strict=True)}
-        key = tuple(sorted(values.items()))
-        if key in seen:  # rounding (integers) or clipping met an evaluated candidate
+        key = tuple(round(p.unit(v), 4) for p, v in zip(parameters, values.values(), strict=True))
+        if key in seen:  # rounding, clipping or a tiny simplex met an evaluated candidate
             return seen[key]
         if len(done) >= budget:
             raise _Spent
