@@ -197,3 +197,75 @@ def test_bad_histories_are_one_line():
         TieHistory(age=np.array([1.0, -3.0]))
     with pytest.raises(InputError, match="history has 2 values; the network has 3 edges"):
         Network(np.array([0, 1, 2, 3]), np.array([1, 2, 0]), history=TieHistory(age=np.ones(2)))
+
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def bitcoin(**extra):
+    network = {
+        "file": str(DATA / "soc-sign-bitcoinotc.csv"), "format": "csv", "header": False,
+        "source": 0, "target": 1, "time": 3, "time_unit": "seconds", **extra,
+    }  # fmt: skip
+    return network
+
+
+def test_file_times_give_ages_and_ties_that_form_later():
+    """Bitcoin OTC's rating times (seconds): by default the run starts at the latest rating,
+    so every tie is present with its age in days; starting at the median time, the later half
+    of the ties forms during the run (one step = one day)."""
+    import sim
+
+    setup = sim.prepare(
+        network=bitcoin(),
+        dynamics={"rule": "cascade", "tie_half_life": 90},
+        strategies=[{"name": "top", "select": "top_followers", "k": 5}],
+        steps=30,
+    )
+    history = setup.network.history
+    assert history.appear is None and history.expire is None
+    assert history.age.min() == 0 and history.age.max() > 365 * 4  # five years of ratings
+    times = np.loadtxt(DATA / "soc-sign-bitcoinotc.csv", delimiter=",", usecols=3)
+    median = float(np.median(times))
+    later = sim.prepare(
+        network=bitcoin(start=median),
+        dynamics={"rule": "cascade"},
+        strategies=[{"name": "top", "select": "top_followers", "k": 5}],
+        steps=30,
+    ).network.history
+    share = (later.appear > 0).mean()
+    assert 0.4 < share < 0.6
+    assert (later.age[later.appear > 0] == 0).all()
+
+
+def test_scenario_histories_validate_run_and_refuse_in_one_line(tmp_path):
+    import sim
+
+    base = {
+        "network": {"generator": "erdos_renyi", "n": 500, "mean_degree": 6,
+                    "tie_age": {"dist": "uniform", "low": 0, "high": 30},
+                    "churn": {"lifetime": 10, "arrivals": 0.5}},
+        "dynamics": {"rule": "threshold", "tie_half_life": 10},
+        "population": {"threshold": 0.3},
+        "strategies": [{"name": "top", "select": "top_followers", "k": 5}],
+        "steps": 40,
+        "replications": 20,
+    }  # fmt: skip
+    setup = sim.prepare(**base)
+    history = setup.network.history
+    assert history.changes_ties and history.age is not None
+    result = sim.run(**base)
+    assert result.summary()["organic_adopters_mean"].iloc[0] > 0
+    with pytest.raises(InputError, match=r"network.churn.lifetime: .*greater than 0"):
+        sim.prepare(**(base | {"network": base["network"] | {"churn": {"lifetime": 0}}}))
+    with pytest.raises(InputError, match=r"time columns are read from CSV files"):
+        sim.prepare(**(base | {"network": {"file": str(DATA / "wiki-Vote.txt"), "time": 2}}))
+    with pytest.raises(InputError, match=r"network.tie_age: a well_mixed network"):
+        mixed = {"generator": "well_mixed", "n": 50, "tie_age": 3}
+        sim.prepare(**(base | {"network": mixed, "dynamics": {"rule": "threshold"}}))
+    with pytest.raises(InputError, match=r"method 'ris' needs ties that last the whole run"):
+        opt = {"name": "opt", "select": "optimized", "method": "ris", "k": 2}
+        setup = sim.prepare(**(base | {"dynamics": {"rule": "cascade"}, "strategies": [opt]}))
+        from sim.optimize.plan import optimize
+
+        optimize(setup, "opt")

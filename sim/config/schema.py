@@ -39,6 +39,15 @@ from sim.model.params import MAX_STEP_HOURS, Params
 
 
 # ---------------------------------------------------------------------------- network
+class Churn(Strict):
+    """Ties that come and go: a share ``arrivals`` of the ties forms during the run (on a
+    uniform step), the others exist at the start; every tie lasts an exponential time with
+    mean ``lifetime`` steps from when it forms."""
+
+    lifetime: Annotated[float, Field(gt=0.0)]
+    arrivals: Probability = 0.0
+
+
 class GeneratedNetwork(Strict):
     """A network drawn by one of the generators in :mod:`sim.network.generators`."""
 
@@ -66,6 +75,11 @@ class GeneratedNetwork(Strict):
     reciprocity: Probability | None = None
     closure: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
     ties: Value = 1.0
+    tie_age: Value | None = None
+    """Steps since each tie's last interaction at the start (a number or a distribution;
+    negative draws count as 0): with a tie half-life, old ties start weaker."""
+    churn: Churn | None = None
+    """Ties that form and end during the run (null: every tie lasts the whole run)."""
     resample: Literal["once", "per_replication"] = "once"
     """``per_replication``: every replication draws its own network from its own stream (an
     ensemble, as in Watts 2002); ``once``: one network shared by every replication."""
@@ -100,6 +114,18 @@ class FileNetwork(Strict):
     weight_scale: Annotated[tuple[float, float], Field(strict=False)] | None = None
     communities: FilePath | None = None
     ties: Value = 1.0
+    time: str | int | None = None
+    """CSV column: when each tie formed or last interacted (in ``time_unit``). Ties from before
+    ``start`` are present with that age; later ones form during the run."""
+    until: str | int | None = None
+    """CSV column: when each tie ends (in ``time_unit``)."""
+    time_unit: Literal["steps", "days", "hours", "minutes", "seconds"] = "days"
+    start: float | None = None
+    """The file time at which the run starts (null: the latest ``time``)."""
+    tie_age: Value | None = None
+    """Steps since each tie's last interaction at the start, when the file has no times."""
+    churn: Churn | None = None
+    """Ties that form and end during the run, drawn (null: the file's times, or none)."""
 
     @model_validator(mode="after")
     def _weights(self) -> FileNetwork:
@@ -113,6 +139,17 @@ class FileNetwork(Strict):
             )
         if self.weight is not None and self.ties != 1.0:
             raise ValueError("ties: give either a weight column or ties, not both")
+        if (self.time is not None or self.until is not None) and not is_csv:
+            raise ValueError(
+                "time: time columns are read from CSV files (format: csv); an edge list has "
+                "no named columns"
+            )
+        if self.time is not None and self.tie_age is not None:
+            raise ValueError("tie_age: the time column gives each tie's age; give one of them")
+        if (self.time is not None or self.until is not None) and self.churn is not None:
+            raise ValueError("churn: the file's time columns already say when ties form and end")
+        if self.start is not None and self.time is None and self.until is None:
+            raise ValueError("start: needs a time or until column")
         return self
 
 
