@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     Discriminator,
@@ -232,7 +233,7 @@ class ExponentialDelay(Strict):
     dist: Literal["exponential"]
     mean_hours: Annotated[float, Field(gt=0.0)]
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
         return delays.Exponential(self.mean_hours)
 
 
@@ -243,7 +244,7 @@ class LogNormalDelay(Strict):
     median_hours: Annotated[float, Field(gt=0.0)]
     sigma: Annotated[float, Field(ge=0.0)]
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
         return delays.LogNormal(self.median_hours, self.sigma)
 
 
@@ -254,7 +255,11 @@ class EmpiricalDelay(Strict):
     file: FilePath
     column: str = "hours"
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
+        """The delays in the file (``read=False``: a stand-in of one zero, for rule checks that
+        only ask whether a delay is set, before paths are resolved)."""
+        if not read:
+            return delays.Empirical(np.zeros(1), source=str(self.file))
         return delays.Empirical.from_file(self.file, self.column)
 
 
@@ -290,13 +295,13 @@ class Dynamics(Strict):
     delays: Delays | None = None
     """Posting and viewing delays in hours (null: everything happens on the step of the post)."""
 
-    def params(self) -> Params:
+    def params(self, read: bool = True) -> Params:
         """The engine's plain parameter object for these dynamics (an empirical delay file is
-        read here)."""
+        read here; ``read=False`` puts a stand-in in its place, for rule checks)."""
         view = repost = None
         if self.delays is not None:
-            view = None if self.delays.view is None else self.delays.view.delay()
-            repost = None if self.delays.repost is None else self.delays.repost.delay()
+            view = None if self.delays.view is None else self.delays.view.delay(read)
+            repost = None if self.delays.repost is None else self.delays.repost.delay(read)
         return Params(**self.model_dump(exclude={"delays"}), view_delay=view, repost_delay=repost)
 
 
@@ -582,7 +587,11 @@ class Scenario(Strict):
             external_p=self.dynamics.external_p,
         )
         check_well_mixed(
-            self.network, self.population, self.dynamics.params(), self.campaign, self.strategies
+            self.network,
+            self.population,
+            self.dynamics.params(read=False),
+            self.campaign,
+            self.strategies,
         )
         return self
 
