@@ -7,7 +7,7 @@ re-exported here. The layers are described in docs/architecture.md.
 
 from sim.analysis.comparison import Comparison
 from sim.analysis.results import Results
-from sim.api import build, compare, prepare, price_sweep, run, save
+from sim.api import build, compare, prepare, price_sweep, run, save, trace
 from sim.config.gate import ScenarioError, load_scenario, with_overrides
 from sim.config.schema import Campaign, Dynamics, Population, Scenario, Strategy
 from sim.errors import InputError
@@ -37,5 +37,6 @@ __all__ = [
     "price_sweep",
     "run",
     "save",
+    "trace",
     "with_overrides",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import Comparison, compare_setup
@@ -18,11 +19,12 @@ from sim.analysis.price_sweep import price_sweep_setup
 from sim.analysis.results import Results
 from sim.config.schema import Scenario
 from sim.errors import InputError
+from sim.model import streams
 from sim.optimize.plan import has_optimized, plan_strategies
 from sim.runner.prepare import Setup, build, prepare
 from sim.runner.stream import replication_range, run_meta, stream
 
-__all__ = ["build", "calibrate", "compare", "prepare", "price_sweep", "run", "save"]
+__all__ = ["build", "calibrate", "compare", "prepare", "price_sweep", "run", "save", "trace"]
 
 
 def run(
@@ -131,6 +133,43 @@ def price_sweep(
         bootstrap=bootstrap,
         threads=threads,
     )
+
+
+def trace(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    strategy: str | None = None,
+    replications: int | range | Sequence[int] = 1,
+    setup: Setup | None = None,
+    **parts,
+) -> pd.DataFrame:
+    """Every adoption of some replications of one strategy (the first when not named), one
+    row each: ``replication``, ``agent``, ``parent`` (the poster whose exposure made the agent
+    adopt; -1 for seeds, instigators and outside adoptions), ``step``, ``hours`` since the start
+    (with delays, the time of the exposure itself), ``origin_seed`` (the seed it is attributed
+    to, -1 none). The numbers are those of :func:`run` for the same replications (their keys,
+    worlds and plans). ``replications``: a count (0..n-1) or the indices."""
+    setup = _setup(scenario, setup, parts)
+    chosen = setup.strategy(strategy) if strategy is not None else setup.strategies[0]
+    if isinstance(replications, int) and not isinstance(replications, bool):
+        replications = replication_range(replications, 1)
+    frames, simulation = [], None
+    for r in replications:
+        if isinstance(r, bool) or not isinstance(r, int | np.integer) or r < 0:
+            raise InputError(f"replications: indices must be integers >= 0, got {r!r}")
+        r = int(r)
+        world = setup.world(r)
+        if simulation is None or world is not setup or setup.redraws(chosen):
+            simulation = world.simulation(world.plan(chosen, replication=r))
+        key = streams.replication_keys(setup.seed, [r])[0]
+        frame = simulation.trace(key).frame()
+        frame.insert(0, "replication", r)
+        frames.append(frame)
+    if not frames:
+        raise InputError("replications: give at least one replication to trace")
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(1, "strategy", chosen.name)
+    return table
 
 
 def save(

@@ -68,6 +68,9 @@ def simulate(
     step_hours=24.0,
     view_delay=None,
     repost_delay=None,
+    appear=None,
+    expire=None,
+    tie_age=None,
 ):
     """Run one replication; ``edges`` is a list of (source, target) in the network's CSR order,
     ``seeds`` a list of (node, step) posts in schedule order (attribution id = position of the
@@ -83,6 +86,11 @@ def simulate(
     earlier than the next step, then on the following steps of its active period at the same
     time of step; a cascade adoption happens at the time of its exposure, a threshold adoption
     at the time of its latest dose, a Bass or outside adoption at a uniform time in the step.
+
+    A tie history (``appear``, ``expire``: per edge, the tie exists on steps appear <= t <
+    expire; ``tie_age``: steps since its last interaction at step 0) removes the posts over
+    ties that do not exist when posted or when seen, decays a tie from its appearance, and
+    starts a tie present at step 0 as if last used ``tie_age`` steps earlier.
     """
     ones = [1.0] * n
     expertise = expertise or ones
@@ -92,7 +100,13 @@ def simulate(
     activity = activity or ones
     attention = attention or ones
     tie = list(ties) if ties else [1.0] * len(edges)
+    if tie_age is not None and tie_half_life:
+        tie = [
+            value * 2.0 ** (-age / tie_half_life) for value, age in zip(tie, tie_age, strict=True)
+        ]
     tie0 = list(tie)
+    appear = appear or [0] * len(edges)
+    expire = expire or [2**31 - 1] * len(edges)
     tie_time = [0] * len(edges)
     seen = [False] * len(edges)
     out_edges = [[e for e, (s, _) in enumerate(edges) if s == i] for i in range(n)]
@@ -185,6 +199,8 @@ def simulate(
         for i, weight, posted in posts:
             for e in out_edges[i]:
                 day["edges_touched"] += 1
+                if not appear[e] <= t < expire[e]:
+                    continue
                 if attention[i] < 1.0 and draw(key, ATTENTION, t, e) >= attention[i]:
                     continue
                 when_seen = posted
@@ -198,11 +214,13 @@ def simulate(
                         continue
                 arrivals.append((e, i, weight, when_seen))
         for e, i, weight, when_seen in arrivals:
+            if not appear[e] <= t < expire[e]:
+                continue
             j = edges[e][1]
             day["exposures"] += 1
             first = not seen[e]
             seen[e] = True
-            strength = decayed(tie[e], t - tie_time[e], tie_half_life)
+            strength = decayed(tie[e], t - max(tie_time[e], appear[e]), tie_half_life)
             if tie_half_life or reinforcement > 0:
                 tie[e] = min(1.0, strength + reinforcement)
                 tie_time[e] = t
@@ -285,7 +303,10 @@ def simulate(
                     starts[s].append(j)
         records.append(day)
     last = steps - 1
-    tie_today = [decayed(tie[e], last - tie_time[e], tie_half_life) for e in range(len(edges))]
+    tie_today = [
+        decayed(tie[e], max(last - max(tie_time[e], appear[e]), 0), tie_half_life)
+        for e in range(len(edges))
+    ]
     extra = {
         "tie": tie,
         "tie_time": tie_time,

@@ -298,3 +298,89 @@ def test_empirical_delays_from_a_file(tmp_path):
         Empirical.from_file(path)
     with pytest.raises(InputError, match=r"delays.csv:1: no column 'minutes'"):
         Empirical.from_file(path, "minutes")
+
+
+TIMED_SCENARIO = """\
+name: hourly
+network: {generator: erdos_renyi, n: 800, mean_degree: 6, ties: 0.4}
+dynamics:
+  rule: cascade
+  step_hours: 1
+  active_steps: 12
+  delays:
+    view: {dist: lognormal, median_hours: 2, sigma: 1.5}
+    repost: {dist: empirical, file: reposts.csv}
+strategies:
+  - {name: top, select: top_followers, k: 4}
+  - {name: random, select: random, k: 4, redraw: per_replication}
+steps: 240
+replications: 6
+seed: 5
+"""
+
+
+def timed_scenario(tmp_path):
+    (tmp_path / "reposts.csv").write_text("hours\n0.5\n3\n12\n30\n")
+    path = tmp_path / "hourly.yaml"
+    path.write_text(TIMED_SCENARIO)
+    return path
+
+
+def test_trace_table_matches_run(tmp_path):
+    """sim.trace's adoptions per replication are run's final adopters (same keys, worlds and
+    plans, redrawn seeds included); hours lie within each adoption's step."""
+    import sim
+
+    path = timed_scenario(tmp_path)
+    results = sim.run(path)
+    table = results.replications
+    for name in ("top", "random"):
+        traced = sim.trace(path, strategy=name, replications=range(6))
+        counts = traced.groupby("replication").size().to_numpy()
+        finals = table[table["strategy"] == name]["final_adopters"].to_numpy()
+        np.testing.assert_array_equal(counts, finals)
+        assert (traced["hours"] >= traced["step"] - 1e-9).all()
+        assert (traced["hours"] < traced["step"] + 1 + 1e-9).all()
+        assert (traced["parent"] >= 0).sum() > 0.9 * (traced["origin_seed"] >= 0).sum() - 30
+    with pytest.raises(InputError, match="replications: indices must be integers >= 0"):
+        sim.trace(path, replications=[-1])
+
+
+def test_trace_command_writes_the_table_and_a_summary(tmp_path, capsys):
+    from sim.cli import main
+
+    path = timed_scenario(tmp_path)
+    out = tmp_path / "adoptions.csv"
+    assert main(["trace", str(path), "-r", "2", "--strategy", "top", "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "median_lag_hours" in shown and "generations" in shown
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert list(table.columns) == [
+        "replication", "strategy", "agent", "parent", "step", "hours", "origin_seed",
+    ]  # fmt: skip
+    assert set(table["replication"]) == {0, 1}
+    assert main(["trace", str(path), "--out", str(tmp_path / "adoptions.txt")]) == 2
+    assert "--out: " in capsys.readouterr().err
+    assert main(["run", str(path), "-r", "2", "--out", str(tmp_path / "o")]) == 0
+    assert "240 steps of 1 h" in capsys.readouterr().out
+
+
+def test_scenario_delay_errors_name_the_key(tmp_path):
+    import sim
+
+    path = timed_scenario(tmp_path)
+    path.write_text(TIMED_SCENARIO.replace("median_hours: 2", "median_hours: -2"))
+    with pytest.raises(InputError, match=r"line 8.*dynamics.delays.view.lognormal.median_hours"):
+        sim.load_scenario(path)
+    path.write_text(TIMED_SCENARIO.replace("reposts.csv", "missing.csv"))
+    with pytest.raises(InputError, match=r"dynamics.delays.repost.file: file not found"):
+        sim.load_scenario(path)
+    path.write_text(TIMED_SCENARIO.replace("dist: lognormal", "dist: gamma"))
+    with pytest.raises(InputError, match=r"dynamics.delays.view"):
+        sim.load_scenario(path)
+    (tmp_path / "reposts.csv").write_text("hours\n0.5\nlater\n")
+    path.write_text(TIMED_SCENARIO)
+    with pytest.raises(InputError, match=r"reposts.csv:3: column 'hours': 'later'"):
+        sim.prepare(path)

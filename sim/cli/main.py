@@ -20,11 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim import api
-from sim.cli import bench, calibrate, optimize, sweep, teach
+from sim.cli import bench, calibrate, optimize, sweep, teach, trace
 from sim.config.gate import load_scenario, with_overrides
 from sim.config.schema import Scenario
 from sim.errors import InputError
-from sim.report.text import format_comparison, headline, run_summary
+from sim.report.text import clock, format_comparison, headline, run_summary
 from sim.report.writer import (
     check_out,
     json_text,
@@ -121,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_parser(commands, _common, _positive)
     optimize.add_parser(commands, _common, _load, _progress)
     calibrate.add_parser(commands, _common, _positive)
+    trace.add_parser(commands, _common, _load)
     return parser
 
 
@@ -173,7 +174,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json_text(payload))
         return 0
     print(headline(scenario.name, results.meta))
-    print(run_summary(summary))
+    print(run_summary(summary, results.meta.get("step_hours", 24.0)))
     for note in [*results.meta.get("notes", []), *results.strategies["note"]]:
         if note:
             print(f"note: {note}")
@@ -200,7 +201,8 @@ def _compare(args: argparse.Namespace) -> int:
         print((out / "summary.json").read_text())
         return 0
     print(headline(scenario.name, comparison.results.meta))
-    print(format_comparison(comparison.table, comparison.results.meta.get("currency") or ""))
+    meta = comparison.results.meta
+    print(format_comparison(comparison.table, meta.get("currency") or "", meta["step_hours"]))
     print(
         f"{comparison.verdict}.\nadopters = organic adopters (paid seeds excluded), mean "
         f"with a {comparison.confidence:.0%} interval; p10-p90 = the range 8 in 10 campaigns "
@@ -394,8 +396,8 @@ def _announce(scenario: Scenario, rounds: int) -> str:
     count = len(scenario.strategies)
     return (
         f"{scenario.name}: {size} network, {count} strateg{'y' if count == 1 else 'ies'} x "
-        f"{scenario.replications:,} replications{times}, {scenario.steps} days, seed "
-        f"{scenario.seed}"
+        f"{scenario.replications:,} replications{times}, "
+        f"{clock(scenario.steps, scenario.dynamics.step_hours)}, seed {scenario.seed}"
     )
 
 

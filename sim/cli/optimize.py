@@ -120,7 +120,7 @@ def _optimize(args: argparse.Namespace, load, progress) -> int:
         f"interval {low:,.0f} to {high:,.0f}); on the selection sample "
         f"{found.estimate:,.0f} (optimistic: those draws chose the seeds)"
     )
-    print(format_comparison(comparison.table, currency))
+    print(format_comparison(comparison.table, currency, scenario.dynamics.step_hours))
     print(f"{comparison.verdict}.")
     print(_hand_made_verdict(comparison, name))
     if args.save:

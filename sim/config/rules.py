@@ -76,6 +76,12 @@ def check_well_mixed(network, population, params, campaign, strategies: Sequence
             f"network.ties: a well_mixed network has one tie value for every pair, got a "
             f"{ties.dist} distribution; allowed: a number in 0..1"
         )
+    for key in ("tie_age", "churn"):
+        if getattr(network, key, None) is not None:
+            raise InputError(
+                f"network.{key}: a well_mixed network has one constant tie between everyone, "
+                "with no history; allowed: null"
+            )
     attention = getattr(population, "attention", None)
     if attention is not None and not (attention.mode == "constant" and attention.value == 1.0):
         raise InputError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     Discriminator,
@@ -41,6 +42,15 @@ from sim.model.params import MAX_STEP_HOURS, Params
 
 
 # ---------------------------------------------------------------------------- network
+class Churn(Strict):
+    """Ties that come and go: a share ``arrivals`` of the ties forms during the run (on a
+    uniform step), the others exist at the start; every tie lasts an exponential time with
+    mean ``lifetime`` steps from when it forms."""
+
+    lifetime: Annotated[float, Field(gt=0.0)]
+    arrivals: Probability = 0.0
+
+
 class GeneratedNetwork(Strict):
     """A network drawn by one of the generators in :mod:`sim.network.generators`."""
 
@@ -68,6 +78,11 @@ class GeneratedNetwork(Strict):
     reciprocity: Probability | None = None
     closure: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
     ties: Value = 1.0
+    tie_age: Value | None = None
+    """Steps since each tie's last interaction at the start (a number or a distribution;
+    negative draws count as 0): with a tie half-life, old ties start weaker."""
+    churn: Churn | None = None
+    """Ties that form and end during the run (null: every tie lasts the whole run)."""
     resample: Literal["once", "per_replication"] = "once"
     """``per_replication``: every replication draws its own network from its own stream (an
     ensemble, as in Watts 2002); ``once``: one network shared by every replication."""
@@ -102,6 +117,18 @@ class FileNetwork(Strict):
     weight_scale: Annotated[tuple[float, float], Field(strict=False)] | None = None
     communities: FilePath | None = None
     ties: Value = 1.0
+    time: str | int | None = None
+    """CSV column: when each tie formed or last interacted (in ``time_unit``). Ties from before
+    ``start`` are present with that age; later ones form during the run."""
+    until: str | int | None = None
+    """CSV column: when each tie ends (in ``time_unit``)."""
+    time_unit: Literal["steps", "days", "hours", "minutes", "seconds"] = "days"
+    start: float | None = None
+    """The file time at which the run starts (null: the latest ``time``)."""
+    tie_age: Value | None = None
+    """Steps since each tie's last interaction at the start, when the file has no times."""
+    churn: Churn | None = None
+    """Ties that form and end during the run, drawn (null: the file's times, or none)."""
 
     @model_validator(mode="after")
     def _weights(self) -> FileNetwork:
@@ -115,6 +142,17 @@ class FileNetwork(Strict):
             )
         if self.weight is not None and self.ties != 1.0:
             raise ValueError("ties: give either a weight column or ties, not both")
+        if (self.time is not None or self.until is not None) and not is_csv:
+            raise ValueError(
+                "time: time columns are read from CSV files (format: csv); an edge list has "
+                "no named columns"
+            )
+        if self.time is not None and self.tie_age is not None:
+            raise ValueError("tie_age: the time column gives each tie's age; give one of them")
+        if (self.time is not None or self.until is not None) and self.churn is not None:
+            raise ValueError("churn: the file's time columns already say when ties form and end")
+        if self.start is not None and self.time is None and self.until is None:
+            raise ValueError("start: needs a time or until column")
         return self
 
 
@@ -197,7 +235,7 @@ class ExponentialDelay(Strict):
     dist: Literal["exponential"]
     mean_hours: Annotated[float, Field(gt=0.0)]
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
         return delays.Exponential(self.mean_hours)
 
 
@@ -208,7 +246,7 @@ class LogNormalDelay(Strict):
     median_hours: Annotated[float, Field(gt=0.0)]
     sigma: Annotated[float, Field(ge=0.0)]
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
         return delays.LogNormal(self.median_hours, self.sigma)
 
 
@@ -219,7 +257,11 @@ class EmpiricalDelay(Strict):
     file: FilePath
     column: str = "hours"
 
-    def delay(self) -> delays.Delay:
+    def delay(self, read: bool = True) -> delays.Delay:
+        """The delays in the file (``read=False``: a stand-in of one zero, for rule checks that
+        only ask whether a delay is set, before paths are resolved)."""
+        if not read:
+            return delays.Empirical(np.zeros(1), source=str(self.file))
         return delays.Empirical.from_file(self.file, self.column)
 
 
@@ -255,13 +297,13 @@ class Dynamics(Strict):
     delays: Delays | None = None
     """Posting and viewing delays in hours (null: everything happens on the step of the post)."""
 
-    def params(self) -> Params:
+    def params(self, read: bool = True) -> Params:
         """The engine's plain parameter object for these dynamics (an empirical delay file is
-        read here)."""
+        read here; ``read=False`` puts a stand-in in its place, for rule checks)."""
         view = repost = None
         if self.delays is not None:
-            view = None if self.delays.view is None else self.delays.view.delay()
-            repost = None if self.delays.repost is None else self.delays.repost.delay()
+            view = None if self.delays.view is None else self.delays.view.delay(read)
+            repost = None if self.delays.repost is None else self.delays.repost.delay(read)
         return Params(**self.model_dump(exclude={"delays"}), view_delay=view, repost_delay=repost)
 
 
@@ -530,7 +572,11 @@ class Scenario(Strict):
             external_p=self.dynamics.external_p,
         )
         check_well_mixed(
-            self.network, self.population, self.dynamics.params(), self.campaign, self.strategies
+            self.network,
+            self.population,
+            self.dynamics.params(read=False),
+            self.campaign,
+            self.strategies,
         )
         return self
 

@@ -107,10 +107,10 @@ EXPONENTIAL = 1
 LOGNORMAL = 2
 EMPIRICAL = 3
 
-Graph = namedtuple("Graph", ["indptr", "indices", "tie0"])
-Graph.__doc__ = (
-    """CSR by source. indptr int64 (N+1); indices int32 (E) followers; tie0 float32 (E)."""
-)
+Graph = namedtuple("Graph", ["indptr", "indices", "tie0", "appear", "expire"])
+Graph.__doc__ = """CSR by source. indptr int64 (N+1); indices int32 (E) followers; tie0 float32
+(E), each tie's strength at step 0 (or on appearing); appear, expire int32 (E, or empty when
+ties never change): a tie exists on steps ``appear <= t < expire``."""
 
 Agents = namedtuple(
     "Agents",
@@ -159,6 +159,7 @@ Params = namedtuple(
         "tracing",
         "view_delay",
         "repost_delay",
+        "changing_ties",
     ],
 )
 Params.__doc__ = """Scalars: rule code (int), steps (int), active_steps (int), 1/tie half-life
@@ -167,7 +168,8 @@ external adoption probability per step, Bass q, weight of sponsored seed posts; 
 tables (steps + 1,) of ``2 ** (-d / half_life)`` for ties and memory, indexed by the steps ``d``
 since the last update (ones when there is no decay); hours per step (float); ``timed`` (bool:
 a delay is set, so times are kept in hours and late exposures queued); ``tracing`` (bool:
-record each adopter's parent); the view and repost delays (:data:`Delay`)."""
+record each adopter's parent); the view and repost delays (:data:`Delay`); ``changing_ties``
+(bool: ties appear and expire, see ``Graph``)."""
 
 Delay = namedtuple("Delay", ["kind", "a", "b", "values"])
 Delay.__doc__ = """A delay distribution in hours: kind (NO_DELAY, EXPONENTIAL: mean ``a``;
@@ -404,6 +406,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     counts_sources = rule == THRESHOLD or rule == FRACTIONAL
     # local names for the arrays of the hot loop, so their pointers stay in registers
     indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
+    changing, appear, expire = params.changing_ties, graph.appear, graph.expire
     exposures = 0
     slot = state.q_head[t] if timed else -1  # the next queued exposure (-1: none left)
     p = 0  # the next post
@@ -426,6 +429,8 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             state.counters[Q_FREE] = slot + 1
             state.counters[N_QUEUED] -= 1
             slot = following
+            if changing and not appear[edge] <= t < expire[edge]:
+                continue  # the tie ended while the post was on its way
             source_origin = state.agent[i].origin
             source_expertise = agents.expertise[i]
             first = not edge_seen[edge]
@@ -451,13 +456,15 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 continue
             edge = e
             e += 1
+            if changing and not appear[edge] <= t < expire[edge]:
+                continue  # no tie on this step: the post cannot reach this follower
             first = first_post
-            if attention < 1.0:
-                if uniform(attention_base, edge) >= attention:
-                    continue
-                if not timed:
-                    first = not edge_seen[edge]
-                    edge_seen[edge] = True
+            if attention < 1.0 and uniform(attention_base, edge) >= attention:
+                continue
+            if (attention < 1.0 or changing) and not timed:
+                # a post need not reach every follower, so the edge keeps its own record
+                first = not edge_seen[edge]
+                edge_seen[edge] = True
             seen = posted
             if timed:
                 # delayed posts arrive out of order, so every edge keeps its record
@@ -498,7 +505,10 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
         if updates_ties:
             tie = state.tie[edge]
             if decays_ties:
-                tie *= params.tie_decay[t - state.tie_time[edge]]
+                last = state.tie_time[edge]
+                if changing:  # a tie that appeared later starts fresh when it appears
+                    last = max(last, appear[edge])
+                tie *= params.tie_decay[t - last]
             state.tie[edge] = min(1.0, tie + params.reinforcement)
             state.tie_time[edge] = t
         flags = flag_of[j]
@@ -711,7 +721,7 @@ def reset(graph, agents, params, state):
         state.parent[j] = -1
         if state.has_posted[j]:
             start, stop = graph.indptr[j], graph.indptr[j + 1]
-            if agents.attention[j] < 1.0 or params.timed:
+            if agents.attention[j] < 1.0 or params.timed or params.changing_ties:
                 state.edge_seen[start:stop] = False
             if updates_ties:
                 state.tie[start:stop] = graph.tie0[start:stop]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.dtypes import ACCUM, COUNT, KEY, NODE, VALUE
+from sim.dtypes import ACCUM, COUNT, KEY, NODE, STEP, VALUE
 from sim.errors import InputError
 from sim.kernels import batch
 from sim.kernels import diffusion as kernel
@@ -134,7 +134,7 @@ class Simulation(Views):
         self.steps = int(steps)
         self.sponsored_weight = float(sponsored_weight)
         self.topic = agents.topic_index(topic)
-        self._graph = kernel.Graph(network.indptr, network.indices, network.tie_values())
+        self._graph = kernel_graph(network, params)
         self._agents = self._agent_arrays()
         self._params = self._param_tuple()
         self._schedule = kernel.Schedule(schedule.nodes, schedule.steps, schedule.origin)
@@ -159,7 +159,7 @@ class Simulation(Views):
         sources = network.edge_sources()
         incoming = np.bincount(
             network.indices,
-            weights=network.tie_values() * expertise[sources],
+            weights=self._graph.tie0 * expertise[sources],  # step-0 strengths (aged ties)
             minlength=network.n_nodes,
         )
         norm = (incoming * interest).astype(ACCUM)
@@ -200,7 +200,12 @@ class Simulation(Views):
             False,
             kernel_delay(p.view_delay),
             kernel_delay(p.repost_delay),
+            self._changing_ties(),
         )
+
+    def _changing_ties(self) -> bool:
+        """Do ties appear or expire during a run?"""
+        return self._graph.appear.size > 0
 
     # ------------------------------------------------------------------ whole replications
     def run(
@@ -424,6 +429,20 @@ BLOCK_SECONDS = 3e-4
 
 
 # ---------------------------------------------------------------------------- checks
+def kernel_graph(network: Network, params: Params) -> kernel.Graph:
+    """The kernel's arrays of ``network``: with a tie history, the ties' windows, and initial
+    strengths decayed by their age (lazy decay is multiplicative, so a tie last used ``age``
+    steps before the start is, from step 0 on, a tie of that lower strength used at step 0)."""
+    ties, history = network.tie_values(), network.history
+    appear = expire = np.empty(0, dtype=STEP)
+    if history is not None:
+        if history.changes_ties:
+            appear, expire = history.windows(network.n_edges)
+        if history.age is not None and params.tie_half_life is not None:
+            ties = (ties * np.exp2(-history.age / params.tie_half_life)).astype(VALUE)
+    return kernel.Graph(network.indptr, network.indices, ties, appear, expire)
+
+
 QUEUE_SLOTS = 1 << 16
 """First room for delayed exposures in flight (32 bytes each); it grows fourfold on demand."""
 
@@ -451,6 +470,7 @@ def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
         params.rule == kernel.CASCADE
         and not params.timed
         and not params.tracing
+        and not params.changing_ties
         and params.active_steps == 1
         and params.inv_tie_half_life == 0.0
         and params.reinforcement == 0.0

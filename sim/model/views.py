@@ -82,7 +82,10 @@ class Views:
         else:
             values = self.state.tie[edges].astype(np.float64)
             if p.tie_half_life is not None:
-                since = np.clip(self._today() - self.state.tie_time[edges], 0, self.steps)
+                last = self.state.tie_time[edges]
+                if self._graph.appear.size:  # a tie that appeared later decays from then
+                    last = np.maximum(last, self._graph.appear[edges])
+                since = np.clip(self._today() - last, 0, self.steps)
                 values = values * self._params.tie_decay[since]
             values = values.astype(VALUE)
         return frozen(neighbours), frozen(values)

@@ -148,6 +148,9 @@ class WellMixedSimulation(Simulation):
             instigators(self.params.rule, agents.threshold, is_seed),
         )
 
+    def _changing_ties(self) -> bool:
+        return False  # one constant tie between everyone
+
     # ------------------------------------------------------------------ kernel calls
     def _allocate(self, threads: int | None) -> kernel.MixedState:
         lead = () if threads is None else (threads,)

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.dtypes import EDGE, NODE, VALUE
 from sim.errors import InputError
+from sim.network.tie_history import TieHistory
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +36,9 @@ class Network:
         internal node ``k``.
     name : str
         A short description, for tables and plots.
+    history : TieHistory, optional
+        When each tie appears and expires, and its age at the start
+        (:mod:`sim.network.tie_history`; None: every tie exists throughout, fresh at step 0).
 
     Build instances with :meth:`from_edges` rather than by hand; arrays are made read-only.
     """
@@ -45,6 +49,7 @@ class Network:
     community: np.ndarray | None = None
     labels: np.ndarray | None = None
     name: str = ""
+    history: TieHistory | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +83,14 @@ class Network:
             if labels.shape != (n,):
                 raise InputError("labels must have one value per node")
             object.__setattr__(self, "labels", _frozen(labels))
+        if self.history is not None:
+            if not isinstance(self.history, TieHistory):
+                raise InputError("history must be a sim.network.tie_history.TieHistory")
+            if self.history.n_edges not in (None, indices.size):
+                raise InputError(
+                    f"history has {self.history.n_edges} values; the network has "
+                    f"{indices.size} edges"
+                )
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -194,7 +207,8 @@ class Network:
         """The same graph with every edge turned around (ties follow their edges)."""
         indptr, sources, order = self.reverse_index()
         ties = None if self.ties is None else self.ties[order]
-        return Network(indptr, sources, ties, self.community, self.labels, self.name)
+        history = None if self.history is None else self.history.permuted(order)
+        return Network(indptr, sources, ties, self.community, self.labels, self.name, history)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """``(sources, targets)`` arrays of every edge, in CSR order."""

@@ -33,6 +33,7 @@ from sim.network.graph import Network
 __all__ = [
     "NetworkFormatError",
     "load_csv",
+    "load_csv_times",
     "load_csv_with_times",
     "load_edgelist",
     "load_labels",
@@ -133,7 +134,34 @@ def load_csv_with_times(
     """
     columns = {"source": source, "target": target, "weight": weight, "time": time}
     build = {"reverse": reverse, "undirected": undirected, "name": name}
-    return _load_csv(Path(path), columns, header, weight_scale, **build)
+    network, times = _load_csv(Path(path), columns, header, weight_scale, **build)
+    return network, times[:, 0]
+
+
+def load_csv_times(
+    path: PathLike,
+    *,
+    source: Column = "source",
+    target: Column = "target",
+    weight: Column | None = None,
+    time: Column | None = None,
+    until: Column | None = None,
+    header: bool = True,
+    reverse: bool = False,
+    undirected: bool = False,
+    weight_scale: tuple[float, float] | None = None,
+    name: str | None = None,
+) -> tuple[Network, np.ndarray | None, np.ndarray | None]:
+    """Like :func:`load_csv`, also returning per edge (CSR order, float64) the ``time`` a tie
+    formed or last interacted and the time it ends (``until``), each None when not asked for.
+    A duplicate edge keeps the times of its first occurrence in the file, like its tie."""
+    columns = {"source": source, "target": target, "weight": weight, "time": time}
+    columns["until"] = until
+    build = {"reverse": reverse, "undirected": undirected, "name": name}
+    network, times = _load_csv(Path(path), columns, header, weight_scale, **build)
+    found = iter(range(0 if times is None else times.shape[1]))
+    picked = [None if col is None else times[:, next(found)] for col in (time, until)]
+    return network, picked[0], picked[1]
 
 
 def load_labels(path: PathLike, network: Network, *, name: str | None = None) -> np.ndarray:
@@ -216,7 +244,7 @@ def _load_csv(
             raise NetworkFormatError(f"{path}: no column {col!r} for {role}; columns are {names}")
         else:
             positions[role], labels[role] = names.index(col), repr(col)
-    kinds = {"source": _ID, "target": _ID, "weight": _NUM, "time": _NUM}
+    kinds = {"source": _ID, "target": _ID, "weight": _NUM, "time": _NUM, "until": _NUM}
     roles = list(wanted)
     layout = ", ".join(f"{kinds[role]} in {labels[role]}" for role in roles)
     in_unit = _unit_field(weight_scale, roles.index("weight")) if "weight" in wanted else None
@@ -224,9 +252,10 @@ def _load_csv(
         path, [(positions[r], kinds[r]) for r in roles], layout, None, True, header, in_unit
     )
     values = dict(zip(roles, _read(fmt), strict=True))
+    extra = [values[role] for role in ("time", "until") if role in values]
     return _build(
         path, values["source"], values["target"], values.get("weight"), weight_scale,
-        times=values.get("time"), **build,
+        times=np.column_stack(extra) if extra else None, **build,
     )  # fmt: skip
 
 
@@ -391,7 +420,8 @@ def _build(
     name: str | None,
     times: np.ndarray | None = None,
 ) -> tuple[Network, np.ndarray | None]:
-    """Relabel ids to 0..N-1, orient the edges and build the network (and per-edge times)."""
+    """Relabel ids to 0..N-1, orient the edges and build the network (and per-edge times: one
+    column per time field)."""
     if name is None:
         name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
         name = Path(name).stem
@@ -407,7 +437,7 @@ def _build(
     if undirected:  # interleave so both directions of line k sit at 2k, 2k+1 (file order kept)
         src, dst = np.column_stack([src, dst]).ravel(), np.column_stack([dst, src]).ravel()
         ties = None if ties is None else np.repeat(ties, 2)
-        times = None if times is None else np.repeat(times, 2)
+        times = None if times is None else np.repeat(times, 2, axis=0)
     network = Network.from_edges(src, dst, labels.size, ties=ties, labels=labels, name=name)
     if times is not None:  # same self-loop filter and first-occurrence dedupe as from_edges
         keep = src != dst

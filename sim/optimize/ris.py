@@ -49,6 +49,11 @@ def unsupported_reason(setup: Setup) -> str | None:
         return "needs ties that neither decay nor grow (tie_half_life null, reinforcement 0)"
     if p.external_p > 0:
         return "needs no external influence (external_p 0)"
+    if p.timed:
+        return "needs posts seen on the step they are made (no delays)"
+    history = getattr(setup.network, "history", None)
+    if history is not None and history.changes_ties:
+        return "needs ties that last the whole run (no churn or time columns)"
     return None
 
 

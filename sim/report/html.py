@@ -32,7 +32,7 @@ def write_report(comparison: Comparison, out: Path, scenario: Scenario | None = 
     """Write ``report.html`` into ``out`` (the figures must already be there)."""
     meta = comparison.results.meta
     currency = meta.get("currency") or ""
-    table = format_comparison(comparison.table, currency)
+    table = format_comparison(comparison.table, currency, meta.get("step_hours", 24.0))
     name = scenario.name if scenario is not None else "comparison"
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",

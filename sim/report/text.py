@@ -13,12 +13,23 @@ def headline(name: str, meta: dict) -> str:
         budget = f", budget {meta['budget']:,.0f} {meta['currency']}"
     return (
         f"{name}: {network['nodes']:,} agents, {network['edges']:,} edges, "
-        f"rule {meta['rule']}, topic {meta['topic']!r}{budget}, {meta['steps']} days, "
+        f"rule {meta['rule']}, topic {meta['topic']!r}{budget}, "
+        f"{clock(meta['steps'], meta.get('step_hours', 24.0))}, "
         f"{meta['replications']} replications, seed {meta['seed']}"
     )
 
 
-def format_comparison(table: pd.DataFrame, currency: str) -> str:
+def clock(steps: int, step_hours: float = 24.0) -> str:
+    """``60 days``, or ``336 steps of 1 h`` on a sub-day (or longer) clock."""
+    return f"{steps} days" if step_hours == 24.0 else f"{steps} steps of {step_hours:g} h"
+
+
+def _to_half(step_hours: float) -> str:
+    """The label of the time-to-half column: in days, or in steps on another clock."""
+    return "days to half" if step_hours == 24.0 else "steps to half"
+
+
+def format_comparison(table: pd.DataFrame, currency: str, step_hours: float = 24.0) -> str:
     """The comparison table as text, one line per strategy (no spend or cost columns when
     there is no campaign: nothing was priced)."""
     priced = bool(table["cost_per_adopter"].notna().any())
@@ -47,7 +58,7 @@ def format_comparison(table: pd.DataFrame, currency: str) -> str:
                 digits=2,
             )
         row |= {
-            "days to half": interval(record, "days_to_half", digits=1),
+            _to_half(step_hours): interval(record, "days_to_half", digits=1),
             "vs best": interval(record, "diff_vs_best"),
         }
         rows.append(row)
@@ -72,7 +83,7 @@ def interval(record: dict, column: str, digits: int = 0) -> str:
     return f"{show(mean)} [{show(low)}, {show(high)}]"
 
 
-def run_summary(summary: pd.DataFrame) -> str:
+def run_summary(summary: pd.DataFrame, step_hours: float = 24.0) -> str:
     """The per-strategy summary of ``run`` as text."""
     rows = [
         {
@@ -80,7 +91,7 @@ def run_summary(summary: pd.DataFrame) -> str:
             "seeds": record["seeds"],
             "adopters": interval(record, "organic_adopters"),
             "reach": interval(record, "reach"),
-            "days to half": interval(record, "time_to_half", digits=1),
+            _to_half(step_hours): interval(record, "time_to_half", digits=1),
         }
         for record in summary.to_dict(orient="records")
     ]

@@ -78,7 +78,10 @@ class Setup:
         if _per_replication(self.network_spec):
             with _located(self.scenario, "network"):
                 network = build_network(
-                    self.network_spec, streams.generator(self.seed, streams.NETWORK, replication)
+                    self.network_spec,
+                    streams.generator(self.seed, streams.NETWORK, replication),
+                    steps=self.steps,
+                    step_hours=self.params.step_hours,
                 )
         if _per_replication(self.network_spec) or _per_replication(self.population_spec):
             spec = self.population_spec
@@ -196,6 +199,9 @@ def prepare(
     network = network if network is not None else (base.network if base else None)
     if network is None:
         raise InputError("network: give a scenario or a network")
+    dynamics = _part("dynamics", dynamics, base, passthrough=Params)
+    with _located(base, "dynamics"):
+        params = dynamics if isinstance(dynamics, Params) else dynamics.params()
     network_spec = None
     if not isinstance(network, Network | WellMixed):
         spec = network_spec = validate_part("network", network)
@@ -211,7 +217,12 @@ def prepare(
             where=str(base._source[0]) if base is not None and base._source[0] else "scenario",
         )
         with _located(base, "network"):
-            network = build_network(spec, streams.generator(root, streams.NETWORK))
+            network = build_network(
+                spec,
+                streams.generator(root, streams.NETWORK),
+                steps=steps,
+                step_hours=params.step_hours,
+            )
     population = _part("population", population, base, passthrough=AgentArrays)
     population_spec = population if not isinstance(population, AgentArrays) else None
     if not isinstance(population, AgentArrays):
@@ -226,8 +237,6 @@ def prepare(
         raise InputError(
             f"population: {population.n_agents} agents for a network of {network.n_nodes} nodes"
         )
-    dynamics = _part("dynamics", dynamics, base, passthrough=Params)
-    params = dynamics if isinstance(dynamics, Params) else dynamics.params()
     check_parts(strategies, campaign, steps, population.topics, external_p=params.external_p)
     check_well_mixed(network_spec or network, population_spec, params, campaign, strategies)
     if _per_replication(network_spec) or _per_replication(population_spec):

@@ -36,26 +36,60 @@ from sim.dtypes import ACCUM, NODE, VALUE
 from sim.errors import InputError
 from sim.model.population import AgentArrays
 from sim.model.tiers import TIER_NAMES, tier_of
-from sim.network import Network, generators, io
+from sim.network import Network, generators, io, tie_history
 from sim.network.well_mixed import WellMixed
 
 
 # ---------------------------------------------------------------------------- network
 def build_network(
-    spec: GeneratedNetwork | FileNetwork, rng: np.random.Generator
+    spec: GeneratedNetwork | FileNetwork,
+    rng: np.random.Generator,
+    *,
+    steps: int = 1,
+    step_hours: float = 24.0,
 ) -> Network | WellMixed:
-    """Generate or load the network ``spec`` describes, with its initial tie strengths
-    (``well_mixed``: the implicit population, no edges)."""
+    """Generate or load the network ``spec`` describes, with its initial tie strengths and
+    its tie history (``well_mixed``: the implicit population, no edges). ``steps`` and
+    ``step_hours`` place drawn or file times on the run's clock."""
+    times = (None, None)
     if isinstance(spec, FileNetwork):
-        network = _load(spec)
-        if spec.weight is not None:
-            return network
+        network, times = _load(spec)
+        if spec.weight is None:
+            network = with_ties(network, spec.ties, rng)
     elif spec.generator == "well_mixed":  # one tie value for every pair (checked in rules)
         tie = as_distribution(spec.ties).value
         return WellMixed.with_blocks(spec.n, spec.n_communities or 1, tie)
     else:
-        network = _generate(spec, rng)
-    return with_ties(network, spec.ties, rng)
+        network = with_ties(_generate(spec, rng), spec.ties, rng)
+    return with_history(network, spec, times, rng, steps=steps, step_hours=step_hours)
+
+
+HOURS_PER_UNIT = {"days": 24.0, "hours": 1.0, "minutes": 1.0 / 60, "seconds": 1.0 / 3600}
+"""Hours in one unit of an edge file's time column (``steps``: one step)."""
+
+
+def with_history(network, spec, times, rng, *, steps: int, step_hours: float) -> Network:
+    """``network`` with the tie history ``spec`` asks for: ages and windows from the file's
+    ``times`` (time, until), or an age distribution and churn drawn from ``rng``."""
+    time, until = times
+    age = appear = expire = None
+    if time is not None or until is not None:
+        hours = HOURS_PER_UNIT.get(spec.time_unit, step_hours)
+        history = tie_history.from_times(
+            time, until, start=spec.start, steps_per_unit=hours / step_hours,
+            source=str(spec.file),
+        )  # fmt: skip
+        age, appear, expire = history.age, history.appear, history.expire
+    if spec.tie_age is not None:
+        age = np.maximum(sample(spec.tie_age, network.n_edges, rng), 0.0)
+    if spec.churn is not None:
+        appear, expire = tie_history.churn(
+            network.n_edges, lifetime=spec.churn.lifetime, arrivals=spec.churn.arrivals,
+            steps=steps, rng=rng,
+        )  # fmt: skip
+    if age is None and appear is None and expire is None:
+        return network
+    return dataclasses.replace(network, history=tie_history.TieHistory(appear, expire, age))
 
 
 def with_ties(network: Network, ties, rng: np.random.Generator) -> Network:
@@ -95,20 +129,25 @@ def _generate(spec: GeneratedNetwork, rng: np.random.Generator) -> Network:
     raise InputError(f"unknown generator {spec.generator!r}")
 
 
-def _load(spec: FileNetwork) -> Network:
+def _load(spec: FileNetwork) -> tuple[Network, tuple]:
+    """The file's network and its (time, until) columns per edge (None where not asked)."""
     name = spec.file.name.lower()
     is_csv = spec.format == "csv" or (spec.format == "auto" and name.endswith((".csv", ".csv.gz")))
+    times = (None, None)
     if is_csv:
-        network = io.load_csv(
+        network, *found = io.load_csv_times(
             spec.file,
             source=spec.source,
             target=spec.target,
             weight=spec.weight,
+            time=spec.time,
+            until=spec.until,
             header=spec.header,
             reverse=spec.reverse,
             undirected=spec.undirected,
             weight_scale=spec.weight_scale,
         )
+        times = tuple(found)
     else:
         network = io.load_edgelist(
             spec.file,
@@ -119,7 +158,7 @@ def _load(spec: FileNetwork) -> Network:
         )
     if spec.communities is not None:
         network = dataclasses.replace(network, community=io.load_labels(spec.communities, network))
-    return network
+    return network, times
 
 
 # ---------------------------------------------------------------------------- population

@@ -26,8 +26,11 @@ BUILD_BYTES_PER_EDGE = 48
 """Peak bytes per edge while a network is generated or loaded (keys, sorts, CSR, ties)."""
 STATE_BYTES_PER_EDGE = 9 + 8
 """Kernel state per edge (tie, tie time, seen flag) plus the CSR it reads (indices, ties)."""
-STATE_BYTES_PER_AGENT = 120
-"""Kernel state and inputs per agent (the 32-byte record, flags, work lists, agent arrays)."""
+STATE_BYTES_PER_AGENT = 144
+"""Kernel state and inputs per agent (the 32-byte record, flags, work lists, agent arrays,
+adoption hours, parent, posting-window links)."""
+HISTORY_BYTES_PER_EDGE = 12
+"""A tie history: appear and expire steps, age."""
 ROW_BYTES = 14 * 8 * 3
 """One row of the per-day results table: 14 eight-byte columns, with pandas' working copies."""
 
@@ -87,8 +90,12 @@ def estimate_parts(
     if any(s.select == "brand" for s in strategies):
         edges += agents  # the brand account's bought audience, at most everyone
     network_bytes = edges * BUILD_BYTES_PER_EDGE + agents * 16
+    if any(
+        getattr(network, key, None) is not None for key in ("tie_age", "churn", "time", "until")
+    ):
+        network_bytes += edges * HISTORY_BYTES_PER_EDGE
     population = agents * (8 * topics + 24)
-    per_state = edges * STATE_BYTES_PER_EDGE + agents * STATE_BYTES_PER_AGENT + steps * 16
+    per_state = edges * STATE_BYTES_PER_EDGE + agents * STATE_BYTES_PER_AGENT + steps * 48
     state = per_state * max(1, threads)
     results = len(strategies) * replications * steps * ROW_BYTES
     return Estimate(agents, edges, network_bytes, population, state, results)

@@ -135,6 +135,7 @@ def run_meta(setup: Setup, replications: range) -> dict:
         "seed": setup.seed,
         "replications": len(replications),
         "steps": setup.steps,
+        "step_hours": setup.params.step_hours,
         "rule": setup.params.rule,
         "topic": setup.topic,
         "network": setup.network.summary(),
