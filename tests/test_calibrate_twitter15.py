@@ -49,3 +49,21 @@ def test_the_result_saves_a_ready_to_run_scenario_and_figures(result, tmp_path):
     calibrated = load_scenario(folder / "calibrated.yaml")
     assert calibrated.calibrate is None
     assert calibrated.network.ties == pytest.approx(result.best["network.ties"])
+
+
+def test_candidates_share_the_loaded_network_with_prepares_ties():
+    """A candidate that changes only the ties reuses the loaded edges; its ties are those
+    prepare draws (constant or drawn from the network stream)."""
+    import numpy as np
+
+    from sim.calibrate.simulate import Worlds
+    from sim.runner.prepare import prepare
+
+    base = with_overrides(load_scenario(SCENARIO), {"calibrate": None})
+    worlds = Worlds()
+    worlds.setup(base)
+    for ties in (0.3, {"dist": "beta", "a": 2, "b": 3}):
+        candidate = with_overrides(base, {"network.ties": ties})
+        shared, fresh = worlds.setup(candidate).network, prepare(candidate).network
+        assert np.array_equal(shared.indices, fresh.indices)
+        assert np.array_equal(shared.tie_values(), fresh.tie_values())

@@ -54,19 +54,25 @@ def step_hours(setup: Setup) -> float:
 
 class Worlds:
     """Setups of candidate scenarios, sharing a file network's loading: a candidate that
-    changes only ``network.ties`` of a file network reuses the loaded edges (the ties are drawn
-    from the same network stream that :func:`sim.runner.prepare.prepare` uses)."""
+    changes only ``network.ties`` of a file network without a tie history reuses the loaded
+    edges (the ties are drawn from the same network stream that
+    :func:`sim.runner.prepare.prepare` uses); anything else is prepared afresh."""
 
     def __init__(self) -> None:
         self._networks: dict[str, Network] = {}
 
     def setup(self, scenario: Scenario) -> Setup:
         spec = scenario.network
-        if not isinstance(spec, FileNetwork) or spec.weight is not None:
+        plain = (
+            isinstance(spec, FileNetwork)
+            and spec.weight is None
+            and all(getattr(spec, name) is None for name in _HISTORY_KEYS)
+        )
+        if not plain:
             return prepare(scenario)
-        key = spec.model_copy(update={"ties": 1.0}).model_dump_json()
+        bare = spec.model_copy(update={"ties": 1.0})
+        key = bare.model_dump_json()
         if key not in self._networks:
-            bare = spec.model_copy(update={"ties": 1.0})
             self._networks[key] = build_network(
                 bare, streams.generator(scenario.seed, streams.NETWORK)
             )
@@ -74,6 +80,10 @@ class Worlds:
             self._networks[key], spec.ties, streams.generator(scenario.seed, streams.NETWORK)
         )
         return prepare(scenario, network=network)
+
+
+_HISTORY_KEYS = ("time", "until", "tie_age", "churn")
+"""File-network keys that give the ties a history: such networks are never shared."""
 
 
 def seed_accounts(network: Network, design: CascadeDesign, seed: int) -> np.ndarray:
