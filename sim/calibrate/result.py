@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from sim.calibrate.loss import DISTANCES, cumulative_at, distance
-from sim.calibrate.statistics import LABELS
 from sim.config.gate import scenario_to_yaml
 from sim.config.schema import Scenario
 from sim.report.writer import staged, write_json
@@ -286,4 +285,4 @@ def curve_means(result: CalibrationResult) -> dict[str, np.ndarray]:
     return out
 
 
-__all__ = ["DISTANCES", "LABELS", "CalibrationResult", "compare_cascades", "curve_means"]
+__all__ = ["CalibrationResult", "compare_cascades", "curve_means"]
