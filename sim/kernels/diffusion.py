@@ -278,7 +278,7 @@ def _adopt(state, agents, j, t, stats):
 
 
 @njit(cache=True, inline="always")
-def _earlier_origin(a, b):
+def earlier_origin(a, b):
     """The lower seed index of two origins, where -1 (no seed) ranks last."""
     if a < 0:
         return b
@@ -517,7 +517,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             if not (flags & ADOPTED and agents.is_seed[j]):
                 # Cascades arriving on the same first day: the lowest seed index wins, so
                 # the attribution does not depend on the order in which posts are processed.
-                state.agent[j].origin = _earlier_origin(state.agent[j].origin, source_origin)
+                state.agent[j].origin = earlier_origin(state.agent[j].origin, source_origin)
         if flags & ADOPTED:
             continue
         if not flags & AWARE:
