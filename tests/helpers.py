@@ -36,3 +36,70 @@ def final_adopters(
 
 
 uniform_agents = textbook_agents
+
+
+def schedule_of(posts) -> SeedSchedule:
+    """A schedule from ``(node, step)`` posts, sorted by step (stable); attribution ids in the
+    order the seeds first post."""
+    nodes = np.array([node for node, _ in posts], dtype=np.int32)
+    when = np.array([step for _, step in posts], dtype=np.int32)
+    order = np.argsort(when, kind="stable")
+    distinct = list(dict.fromkeys(nodes[order].tolist()))
+    origin = np.array([distinct.index(v) for v in nodes[order].tolist()], dtype=np.int32)
+    return SeedSchedule(np.array(distinct, np.int32), nodes[order], when[order], origin)
+
+
+def delay_spec(delay):
+    """The pure-Python reference's description of a sim.model.delays object (None: none)."""
+    from sim.model.delays import Exponential, LogNormal
+
+    if delay is None:
+        return None
+    if isinstance(delay, Exponential):
+        return ("exponential", delay.mean_hours)
+    if isinstance(delay, LogNormal):
+        return ("lognormal", delay.median_hours, delay.sigma)
+    return ("empirical", delay.hours.tolist())
+
+
+def reference_run(network, agents, params, schedule, steps, key, sponsored_weight=1.0):
+    """tests/reference.py's run of the same replication: the model objects as plain lists
+    (first topic), the tie history and delays included."""
+    from tests import reference
+
+    src, dst = network.edges()
+    history = {}
+    if network.history is not None:
+        appear, expire = network.history.windows(network.n_edges)
+        age = network.history.age
+        history = {
+            "appear": appear.tolist(),
+            "expire": expire.tolist(),
+            "tie_age": None if age is None else age.astype(float).tolist(),
+        }
+    return reference.simulate(
+        list(zip(src.tolist(), dst.tolist(), strict=True)),
+        network.n_nodes,
+        rule=params.rule,
+        steps=steps,
+        key=key,
+        seeds=[(int(a), int(b)) for a, b in zip(schedule.nodes, schedule.steps, strict=True)],
+        ties=network.tie_values().astype(float).tolist(),
+        expertise=agents.expertise[:, 0].astype(float).tolist(),
+        interest=agents.interest[:, 0].astype(float).tolist(),
+        threshold=agents.threshold.tolist(),
+        min_sources=agents.min_sources.tolist(),
+        activity=agents.activity.astype(float).tolist(),
+        attention=agents.attention.astype(float).tolist(),
+        active_steps=params.active_steps,
+        tie_half_life=params.tie_half_life,
+        reinforcement=params.reinforcement,
+        memory_half_life=params.memory_half_life,
+        external_p=params.external_p,
+        bass_q=params.bass_q,
+        sponsored_weight=sponsored_weight,
+        step_hours=params.step_hours,
+        view_delay=delay_spec(params.view_delay),
+        repost_delay=delay_spec(params.repost_delay),
+        **history,
+    )

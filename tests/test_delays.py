@@ -16,28 +16,8 @@ from sim.kernels.diffusion import STEP_STAT_NAMES
 from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.model.delays import Empirical, Exponential, LogNormal
 from sim.network import Network
-from tests import reference
+from tests.helpers import reference_run, schedule_of
 from tests.test_kernel_reference import RULES, make_agents, random_network
-
-
-def schedule_of(posts):
-    nodes = np.array([node for node, _ in posts], dtype=np.int32)
-    when = np.array([step for _, step in posts], dtype=np.int32)
-    order = np.argsort(when, kind="stable")
-    distinct = list(dict.fromkeys(nodes[order].tolist()))
-    origin = np.array([distinct.index(v) for v in nodes[order].tolist()], dtype=np.int32)
-    return SeedSchedule(np.array(distinct, np.int32), nodes[order], when[order], origin)
-
-
-def spec(delay):
-    """The reference's description of a delay object."""
-    if delay is None:
-        return None
-    if isinstance(delay, Exponential):
-        return ("exponential", delay.mean_hours)
-    if isinstance(delay, LogNormal):
-        return ("lognormal", delay.median_hours, delay.sigma)
-    return ("empirical", delay.hours.tolist())
 
 
 def compare(network, agents, params, posts, steps, key, sponsored_weight=1.0):
@@ -47,32 +27,8 @@ def compare(network, agents, params, posts, steps, key, sponsored_weight=1.0):
         network, agents, params, schedule, steps, sponsored_weight=sponsored_weight
     )
     raw = simulation.run(np.array([key], dtype=np.uint64))
-    src, dst = network.edges()
-    ref_posts = [(int(a), int(b)) for a, b in zip(schedule.nodes, schedule.steps, strict=True)]
-    adopt_time, first_seen, origin, records, extra = reference.simulate(
-        list(zip(src.tolist(), dst.tolist(), strict=True)),
-        network.n_nodes,
-        rule=params.rule,
-        steps=steps,
-        key=key,
-        seeds=ref_posts,
-        ties=network.tie_values().astype(float).tolist(),
-        expertise=agents.expertise[:, 0].astype(float).tolist(),
-        interest=agents.interest[:, 0].astype(float).tolist(),
-        threshold=agents.threshold.tolist(),
-        min_sources=agents.min_sources.tolist(),
-        activity=agents.activity.astype(float).tolist(),
-        attention=agents.attention.astype(float).tolist(),
-        active_steps=params.active_steps,
-        tie_half_life=params.tie_half_life,
-        reinforcement=params.reinforcement,
-        memory_half_life=params.memory_half_life,
-        external_p=params.external_p,
-        bass_q=params.bass_q,
-        sponsored_weight=sponsored_weight,
-        step_hours=params.step_hours,
-        view_delay=spec(params.view_delay),
-        repost_delay=spec(params.repost_delay),
+    adopt_time, first_seen, origin, records, extra = reference_run(
+        network, agents, params, schedule, steps, key, sponsored_weight
     )
     expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
     np.testing.assert_array_equal(raw.step_stats[0], expected)

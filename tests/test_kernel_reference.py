@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from sim.kernels.diffusion import STEP_STAT_NAMES
-from sim.model import AgentArrays, Params, SeedSchedule, Simulation
+from sim.model import AgentArrays, Params, Simulation
 from sim.network import Network
 from tests import reference
+from tests.helpers import reference_run, schedule_of
 
 RULES = ["threshold", "fractional", "cascade", "bass"]
 
@@ -37,42 +38,14 @@ def make_agents(n, rng, *, random_values):
 
 
 def run_both(network, agents, dynamics, seed_posts, steps, key, sponsored_weight=1.0):
-    """(kernel result, reference result) for one replication."""
-    nodes = np.array([node for node, _ in seed_posts], dtype=np.int32)
-    when = np.array([step for _, step in seed_posts], dtype=np.int32)
-    distinct = list(dict.fromkeys(nodes.tolist()))
-    origin = np.array([distinct.index(node) for node in nodes.tolist()], dtype=np.int32)
-    distinct = np.array(distinct, dtype=np.int32)
-    order = np.argsort(when, kind="stable")
-    schedule = SeedSchedule(distinct, nodes[order], when[order], origin[order])
+    """(kernel result, reference result) for one replication; ``seed_posts`` are (node, step)
+    in step order."""
+    schedule = schedule_of(seed_posts)
     simulation = Simulation(
         network, agents, dynamics, schedule, steps, sponsored_weight=sponsored_weight
     )
     raw = simulation.run(np.array([key], dtype=np.uint64))
-    src, dst = network.edges()
-    edges = list(zip(src.tolist(), dst.tolist(), strict=True))
-    ref = reference.simulate(
-        edges,
-        network.n_nodes,
-        rule=dynamics.rule,
-        steps=steps,
-        key=key,
-        seeds=[(int(a), int(b)) for a, b in zip(nodes[order], when[order], strict=True)],
-        ties=network.tie_values().astype(float).tolist(),
-        expertise=agents.expertise[:, 0].astype(float).tolist(),
-        interest=agents.interest[:, 0].astype(float).tolist(),
-        threshold=agents.threshold.tolist(),
-        min_sources=agents.min_sources.tolist(),
-        activity=agents.activity.astype(float).tolist(),
-        attention=agents.attention.astype(float).tolist(),
-        active_steps=dynamics.active_steps,
-        tie_half_life=dynamics.tie_half_life,
-        reinforcement=dynamics.reinforcement,
-        memory_half_life=dynamics.memory_half_life,
-        external_p=dynamics.external_p,
-        bass_q=dynamics.bass_q,
-        sponsored_weight=sponsored_weight,
-    )
+    ref = reference_run(network, agents, dynamics, schedule, steps, key, sponsored_weight)
     return (simulation, raw), ref
 
 

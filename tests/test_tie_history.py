@@ -14,8 +14,7 @@ from sim.model import Params, Simulation, replication_keys, textbook_agents
 from sim.model.delays import Exponential
 from sim.network import Network
 from sim.network.tie_history import NEVER, TieHistory, churn, from_times
-from tests import reference
-from tests.test_delays import schedule_of, spec
+from tests.helpers import reference_run, schedule_of
 from tests.test_kernel_reference import RULES, make_agents, random_network
 
 
@@ -30,41 +29,6 @@ def with_history(network, rng, *, windows=True, ages=True, steps=20):
     if ages:
         age = rng.exponential(5.0, network.n_edges)
     return dataclasses.replace(network, history=TieHistory(appear, expire, age))
-
-
-def run_reference(network, agents, params, posts, steps, key, sponsored_weight=0.8):
-    history = network.history
-    src, dst = network.edges()
-    schedule = schedule_of(posts)
-    appear, expire = history.windows(network.n_edges)
-    return reference.simulate(
-        list(zip(src.tolist(), dst.tolist(), strict=True)),
-        network.n_nodes,
-        rule=params.rule,
-        steps=steps,
-        key=key,
-        seeds=[(int(a), int(b)) for a, b in zip(schedule.nodes, schedule.steps, strict=True)],
-        ties=network.tie_values().astype(float).tolist(),
-        expertise=agents.expertise[:, 0].astype(float).tolist(),
-        interest=agents.interest[:, 0].astype(float).tolist(),
-        threshold=agents.threshold.tolist(),
-        min_sources=agents.min_sources.tolist(),
-        activity=agents.activity.astype(float).tolist(),
-        attention=agents.attention.astype(float).tolist(),
-        active_steps=params.active_steps,
-        tie_half_life=params.tie_half_life,
-        reinforcement=params.reinforcement,
-        memory_half_life=params.memory_half_life,
-        external_p=params.external_p,
-        bass_q=params.bass_q,
-        sponsored_weight=sponsored_weight,
-        step_hours=params.step_hours,
-        view_delay=spec(params.view_delay),
-        repost_delay=spec(params.repost_delay),
-        appear=appear.tolist(),
-        expire=expire.tolist(),
-        tie_age=None if history.age is None else history.age.astype(float).tolist(),
-    )
 
 
 @pytest.mark.parametrize("delayed", [False, True])
@@ -93,8 +57,8 @@ def test_changing_ties_match_reference(rule, delayed):
                                 sponsored_weight=0.8)  # fmt: skip
         key = 900 + trial
         raw = simulation.run(np.array([key], dtype=np.uint64))
-        adopt_time, first_seen, origin, records, extra = run_reference(
-            network, agents, params, posts, 20, key
+        adopt_time, first_seen, origin, records, extra = reference_run(
+            network, agents, params, schedule_of(posts), 20, key, 0.8
         )
         expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
         np.testing.assert_array_equal(raw.step_stats[0], expected)

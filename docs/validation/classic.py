@@ -118,8 +118,9 @@ def bass_markdown(study: dict) -> str:
     lines = [
         "### Bass (1969)",
         "",
-        "**Compared.** The `bass` rule on the well-mixed population (`complete(n)`, unit trust, "
-        "no seeds, `external_p = p`, `bass_q = q`, `active_steps = 1`) against the Bass model. "
+        "**Compared.** The `bass` rule on the well-mixed population (`well_mixed`: "
+        "`complete(n)` without stored edges, the same numbers; unit trust, no seeds, "
+        "`external_p = p`, `bass_q = q`, `active_steps = 1`) against the Bass model. "
         "In the engine every non-adopter adopts on day t with probability exactly "
         "p + q·A/(n − 1), A being the agents that adopted before day t (they post on the day "
         "after adopting). The adopter count is therefore a Markov chain with binomial "

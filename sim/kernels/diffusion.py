@@ -278,7 +278,7 @@ def _adopt(state, agents, j, t, stats):
 
 
 @njit(cache=True, inline="always")
-def _earlier_origin(a, b):
+def earlier_origin(a, b):
     """The lower seed index of two origins, where -1 (no seed) ranks last."""
     if a < 0:
         return b
@@ -367,6 +367,17 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
 
 
 @njit(cache=True, inline="always")
+def _append(head, tail, following, bucket, item):
+    """Append ``item`` to the FIFO list ``bucket`` (lists linked through ``following``)."""
+    following[item] = -1
+    if tail[bucket] >= 0:
+        following[tail[bucket]] = item
+    else:
+        head[bucket] = item
+    tail[bucket] = item
+
+
+@njit(cache=True, inline="always")
 def _schedule_posting(t, key, agents, params, state):
     """Timed runs: list today's organic adopters under the step their posting window opens."""
     for k in range(state.adopted_before[t], state.counters[N_ADOPTED]):
@@ -377,12 +388,7 @@ def _schedule_posting(t, key, agents, params, state):
         s = max(int(first / params.step_hours), t + 1)
         if s >= params.steps:
             continue
-        state.start_next[i] = -1
-        if state.start_tail[s] >= 0:
-            state.start_next[state.start_tail[s]] = i
-        else:
-            state.start_head[s] = i
-        state.start_tail[s] = i
+        _append(state.start_head, state.start_tail, state.start_next, s, i)
         state.start_count[s] += 1
         state.counters[N_LIVE_STARTS] += 1
 
@@ -489,12 +495,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                     state.q_poster[queued] = i
                     state.q_weight[queued] = weight
                     state.q_hours[queued] = seen
-                    state.q_next[queued] = -1
-                    if state.q_tail[when] >= 0:
-                        state.q_next[state.q_tail[when]] = queued
-                    else:
-                        state.q_head[when] = queued
-                    state.q_tail[when] = queued
+                    _append(state.q_head, state.q_tail, state.q_next, when, queued)
                     state.counters[N_QUEUED] += 1
                     continue
                 first = not edge_seen[edge]
@@ -516,7 +517,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             if not (flags & ADOPTED and agents.is_seed[j]):
                 # Cascades arriving on the same first day: the lowest seed index wins, so
                 # the attribution does not depend on the order in which posts are processed.
-                state.agent[j].origin = _earlier_origin(state.agent[j].origin, source_origin)
+                state.agent[j].origin = earlier_origin(state.agent[j].origin, source_origin)
         if flags & ADOPTED:
             continue
         if not flags & AWARE:

@@ -57,6 +57,7 @@ from sim.kernels.diffusion import (
     NEW_SEED_ADOPTERS,
     POSTS,
     THRESHOLD,
+    earlier_origin,
 )
 
 # Slots of MixedState.counters.
@@ -156,16 +157,6 @@ def _adopt(state, mixed, rule, j, t, stats, seed_adopter):
 
 
 @njit(cache=True, inline="always")
-def _earlier_origin(a, b):
-    """The lower seed index of two origins, where -1 (no seed) ranks last."""
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    return min(a, b)
-
-
-@njit(cache=True, inline="always")
 def _collect_posts(t, key, mixed, params, schedule, state, stats):
     """Phase 1: the day's seed posts, then the organic posts; returns ``(posts, new posters,
     dose per unit of interest, lowest origin among the posters)``.
@@ -192,7 +183,7 @@ def _collect_posts(t, key, mixed, params, schedule, state, stats):
             new_posters += 1
         if first or rule == THRESHOLD:
             dose += np.float64(mixed.tie * mixed.expertise[i]) * weight
-        lowest = _earlier_origin(lowest, state.agent[i].origin)
+        lowest = earlier_origin(lowest, state.agent[i].origin)
     state.counters[SEED_CURSOR] = cursor
 
     post_base = stream_base(key, STREAM_POST, t)
@@ -212,7 +203,7 @@ def _collect_posts(t, key, mixed, params, schedule, state, stats):
             new_posters += 1
         if first or rule == THRESHOLD:
             dose += np.float64(state.slot_trust[k])
-        lowest = _earlier_origin(lowest, state.slot_origin[k])
+        lowest = earlier_origin(lowest, state.slot_origin[k])
     return n_posts, new_posters, dose, lowest
 
 

@@ -18,7 +18,7 @@ from scipy.stats import binom
 
 from sim.kernels.diffusion import NEW_ADOPTERS
 from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
-from sim.network.generators import complete
+from sim.network.well_mixed import WellMixed
 
 THREADS = 2
 """Threads of the study runs (the numbers do not depend on it)."""
@@ -96,13 +96,14 @@ def simulate_bass(
     active_steps: int = 1,
     threads: int = THREADS,
 ) -> np.ndarray:
-    """Daily adoptions (reps, steps) of the `bass` rule on complete(n), no seeds.
+    """Daily adoptions (reps, steps) of the `bass` rule on the well-mixed population of n (the
+    complete graph without stored edges: the same numbers as complete(n)), no seeds.
 
     ``active_steps=1`` (the default): an adopter posts only on the day after adopting. Only the
     first exposure on an edge feeds `bass`, so this is the same model as posting on every later
     day too (the tests check the two give identical draws) and saves the repeated edge visits."""
     simulation = Simulation(
-        complete(n),
+        WellMixed(n),
         textbook_agents(n),
         Params(rule="bass", external_p=p, bass_q=q, active_steps=active_steps),
         SeedSchedule.build([]),
