@@ -341,3 +341,14 @@ def test_out_pointing_at_a_file_is_refused(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(target)]) == 2
     assert "is a file; give a folder path" in capsys.readouterr().err
     assert target.read_text() == "mine"
+
+
+def test_a_tie_strength_outside_0_1_is_refused_not_clipped():
+    import sim
+
+    for ties in (2, -0.5):
+        with pytest.raises(sim.InputError, match=r"network.ties: a tie strength lies in 0..1"):
+            sim.prepare(
+                network={"generator": "erdos_renyi", "n": 50, "mean_degree": 3, "ties": ties},
+                strategies=[{"name": "a", "select": "top_followers", "k": 1}],
+            )

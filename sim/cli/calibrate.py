@@ -26,6 +26,9 @@ def add_parser(commands, common, positive) -> None:
         "calibrate", help="fit scenario keys to observed cascades or an adoption curve"
     )
     common(command)
+    for action in command._actions:  # the shared --seed seeds the calibration here
+        if "--seed" in action.option_strings:
+            action.help = "the calibration's seed (candidates, seed accounts, replications)"
     command.add_argument(
         "--observed", nargs="+", metavar="FILE", help="observed data (cascade trees or a curve)"
     )

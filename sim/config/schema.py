@@ -100,6 +100,7 @@ class GeneratedNetwork(Strict):
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
             raise ValueError(f"generator {self.generator!r} needs {', '.join(missing)}")
+        _unit_tie(self.ties)
         return self
 
 
@@ -142,6 +143,7 @@ class FileNetwork(Strict):
             )
         if self.weight is not None and self.ties != 1.0:
             raise ValueError("ties: give either a weight column or ties, not both")
+        _unit_tie(self.ties)
         if (self.time is not None or self.until is not None) and not is_csv:
             raise ValueError(
                 "time: time columns are read from CSV files (format: csv); an edge list has "
@@ -154,6 +156,12 @@ class FileNetwork(Strict):
         if self.start is not None and self.time is None and self.until is None:
             raise ValueError("start: needs a time or until column")
         return self
+
+
+def _unit_tie(ties) -> None:
+    """A tie strength given as a number lies in 0..1 (drawn ones are clipped to it)."""
+    if isinstance(ties, int | float) and not 0.0 <= ties <= 1.0:
+        raise ValueError(f"ties: a tie strength lies in 0..1, got {ties!r}")
 
 
 def _network_kind(value) -> str:
