@@ -45,6 +45,12 @@ from sim.kernels.diffusion import (
     SEEN_TODAY,
 )
 
+ORIGIN_SHIFT = 3
+LOW_BITS = np.uint8((1 << ORIGIN_SHIFT) - 1)  # ADOPTED | AWARE | SEEN_TODAY
+MAX_PACKED_ORIGINS = (1 << (8 - ORIGIN_SHIFT)) - 1
+"""With fewer seeds than this, an agent's origin + 1 is kept in its flag byte's upper five bits
+(one byte read and written per exposure instead of a byte and an int32 in another array)."""
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
 _S11 = np.uint64(11)
@@ -75,7 +81,8 @@ def run_block(
     passed one by one: the loop then reads no tuple and takes no array view, so a replication
     costs only what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64
     (R, steps, N_STEP_STATS), ``by_origin`` int64 (R, G + 1) and ``by_community`` int64 (R, C)
-    are zeroed by the caller and indexed by replication.
+    are zeroed by the caller and indexed by replication; this path stores into them (a
+    replication's rows are written once, from counts kept in registers and small buffers).
 
     The replications whose state is not kept work on the one-byte flags (adopted, aware, seen
     today) and the compact ``origin_of``, and reset only those. For the kept one, the 32-byte
@@ -89,6 +96,9 @@ def run_block(
     n_scheduled = seed_nodes.size
     no_origin = by_origin.shape[1] - 1
     fresh_bits = ADOPTED | AWARE | SEEN_TODAY  # none set: a follower reached for the first time
+    packed = no_origin < MAX_PACKED_ORIGINS  # origins live in the flag byte's upper bits
+    origin_count = np.zeros(by_origin.shape[1], np.int64)
+    community_count = np.zeros(by_community.shape[1], np.int64)
     for r in range(lo, hi):
         kept = keep_last and r == hi - 1  # this replication's final state is read: fill records
         base = stream_base(keys[r], STREAM_CASCADE, 0)
@@ -107,7 +117,7 @@ def run_block(
             while cursor < n_scheduled and seed_steps[cursor] == t:
                 i = np.uint64(seed_nodes[cursor])
                 if not flags[i] & ADOPTED:
-                    origin_of[i] = seed_origin[cursor]
+                    _set_origin(flags, origin_of, i, seed_origin[cursor], packed)
                     if not flags[i] & AWARE:
                         flags[i] |= AWARE | SEEN_TODAY
                         touched[np.uint64(n_touched)] = i
@@ -134,7 +144,8 @@ def run_block(
                     posts += 1
                 first_post = not has_posted[i]
                 has_posted[i] = True
-                source_origin = origin_of[i]
+                source_origin = _origin(flags, origin_of, i, packed)
+                source_bits = _pack(source_origin) if packed else np.uint8(0)
                 source_expertise = expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
@@ -142,17 +153,20 @@ def run_block(
                     j = np.uint64(indices[e])
                     f = flags[j]
                     if f & fresh_bits == 0:
-                        origin_of[j] = source_origin
-                        flags[j] = f | AWARE | SEEN_TODAY
+                        if packed:
+                            flags[j] = source_bits | AWARE | SEEN_TODAY
+                        else:
+                            origin_of[j] = source_origin
+                            flags[j] = AWARE | SEEN_TODAY
                         touched[np.uint64(n_touched)] = j
                         n_touched += 1
                         new_aware += 1
                     elif f & SEEN_TODAY:
                         if f & ADOPTED:
                             if not is_seed[j]:
-                                origin_of[j] = _earlier(origin_of[j], source_origin)
+                                _lower_origin(flags, origin_of, j, source_origin, packed)
                             continue
-                        origin_of[j] = _earlier(origin_of[j], source_origin)
+                        _lower_origin(flags, origin_of, j, source_origin, packed)
                     elif f & ADOPTED:
                         continue
                     if not first_post:
@@ -165,32 +179,44 @@ def run_block(
                         n_adopted += 1
                         if is_seed[j]:
                             new_seed_adopters += 1
-            # 4. record
+            # 4. record (stored, not added: the row is zero and a store does not wait for it)
             adopted_before[t + 1] = n_adopted
             day = stats[t]
-            day[POSTS] += posts
-            day[EDGES_TOUCHED] += edges
-            day[EXPOSURES] += edges  # full attention: every edge is an exposure
-            day[NEW_AWARE] += new_aware
-            day[NEW_SEED_ADOPTERS] += new_seed_adopters
-            day[NEW_ADOPTERS] += n_adopted - adopted_before[t]
-            for k in range(adopted_before[t], n_adopted):
-                j = np.uint64(order[k])
-                origin = origin_of[j]
-                by_origin[r, origin if origin >= 0 else no_origin] += 1
-                by_community[r, community[j]] += 1
+            day[POSTS] = posts
+            day[EDGES_TOUCHED] = edges
+            day[EXPOSURES] = edges  # full attention: every edge is an exposure
+            day[NEW_AWARE] = new_aware
+            day[NEW_SEED_ADOPTERS] = new_seed_adopters
+            day[NEW_ADOPTERS] = n_adopted - adopted_before[t]
             for k in range(aware_before, n_touched):
                 flags[np.uint64(touched[k])] &= NOT_SEEN_TODAY
             if cursor >= n_scheduled and n_adopted == adopted_before[t]:
                 break  # quiet: no seed post left and nobody to post tomorrow
         days = min(t + 1, steps)
+        # adoptions by origin and community: counted here, then stored into the row (an
+        # adopter's origin is final once its first day ends)
+        for k in range(n_adopted):
+            j = np.uint64(order[k])
+            origin_count[_slot(flags, origin_of, j, packed, no_origin)] += 1
+            community_count[community[j]] += 1
+        for k in range(n_adopted):
+            j = np.uint64(order[k])
+            slot = _slot(flags, origin_of, j, packed, no_origin)
+            by_origin[r, slot] = origin_count[slot]
+            by_community[r, community[j]] = community_count[community[j]]
+        for k in range(n_adopted):
+            j = np.uint64(order[k])
+            origin_count[_slot(flags, origin_of, j, packed, no_origin)] = 0
+            community_count[community[j]] = 0
         counters[N_ADOPTED] = n_adopted
         counters[SEED_CURSOR] = cursor
         counters[N_TOUCHED] = n_touched
         if kept:
             for k in range(n_touched):
                 j = np.uint64(touched[k])
+                origin_of[j] = _origin(flags, origin_of, j, packed)
                 record[j].origin = origin_of[j]
+                flags[j] &= ADOPTED | AWARE  # the general kernel's flags (no origin bits)
             aware_lo = 0
             for d in range(days):
                 aware_hi = aware_lo + stats[d, NEW_AWARE]
@@ -201,10 +227,45 @@ def run_block(
                     record[np.uint64(order[k])].adopt_time = d
         else:  # reset what this replication changed: flags and posts (records untouched)
             for k in range(n_touched):
-                j = np.uint64(touched[k])
-                flags[j] = 0
-                has_posted[j] = False
+                flags[np.uint64(touched[k])] = 0
+            for k in range(n_adopted):  # only adopters post
+                has_posted[np.uint64(order[k])] = False
             counters[:] = 0
+
+
+@njit(cache=True, inline="always")
+def _pack(origin):
+    """An origin (-1 or a seed index below MAX_PACKED_ORIGINS) as the flag byte's upper bits."""
+    return np.uint8((origin + 1) << ORIGIN_SHIFT)
+
+
+@njit(cache=True, inline="always")
+def _origin(flags, origin_of, j, packed):
+    """Agent ``j``'s origin: from its flag byte when ``packed``, else from ``origin_of``."""
+    if packed:
+        return np.int32(flags[j] >> ORIGIN_SHIFT) - 1
+    return origin_of[j]
+
+
+@njit(cache=True, inline="always")
+def _slot(flags, origin_of, j, packed, no_origin):
+    """Agent ``j``'s column of ``by_origin``: its origin, or the last column for none."""
+    origin = _origin(flags, origin_of, j, packed)
+    return origin if origin >= 0 else no_origin
+
+
+@njit(cache=True, inline="always")
+def _set_origin(flags, origin_of, j, origin, packed):
+    if packed:
+        flags[j] = (flags[j] & LOW_BITS) | _pack(origin)
+    else:
+        origin_of[j] = origin
+
+
+@njit(cache=True, inline="always")
+def _lower_origin(flags, origin_of, j, origin, packed):
+    """A second cascade reaching ``j`` on its first day: the lower seed index wins."""
+    _set_origin(flags, origin_of, j, _earlier(_origin(flags, origin_of, j, packed), origin), packed)
 
 
 @njit(cache=True, inline="always")
