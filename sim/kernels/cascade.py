@@ -84,12 +84,14 @@ def run_block(
     are zeroed by the caller and indexed by replication; this path stores into them (a
     replication's rows are written once, from counts kept in registers and small buffers).
 
-    The replications whose state is not kept work on the one-byte flags (adopted, aware, seen
-    today) and the compact ``origin_of``, and reset only those. For the kept one, the 32-byte
-    agent records are filled at its end: ``touched`` lists the agents in the order they became
-    aware (``step_stats[r, d, NEW_AWARE]`` of them on day ``d``) and ``order`` the adopters in
-    the order they adopted (``adopted_before`` bounds each day), so each record gets its day of
-    first exposure, of adoption and its origin without a record write in the loop.
+    The state must be fresh or reset (counters zero); only the kept replication writes the
+    counters. The replications whose state is not kept work on the one-byte flags (adopted,
+    aware, seen today) and the compact ``origin_of``, and reset only those. For the kept one,
+    the 32-byte agent records are filled at its end: ``touched`` lists the agents in the order
+    they became aware (``step_stats[r, d, NEW_AWARE]`` of them on day ``d``) and ``order`` the
+    adopters in the order they adopted (``adopted_before`` bounds each day), so each record
+    gets its day of first exposure, of adoption and its origin without a record write in the
+    loop.
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
@@ -208,10 +210,10 @@ def run_block(
             j = np.uint64(order[k])
             origin_count[_slot(flags, origin_of, j, packed, no_origin)] = 0
             community_count[community[j]] = 0
-        counters[N_ADOPTED] = n_adopted
-        counters[SEED_CURSOR] = cursor
-        counters[N_TOUCHED] = n_touched
         if kept:
+            counters[N_ADOPTED] = n_adopted
+            counters[SEED_CURSOR] = cursor
+            counters[N_TOUCHED] = n_touched
             for k in range(n_touched):
                 j = np.uint64(touched[k])
                 origin_of[j] = _origin(flags, origin_of, j, packed)
@@ -230,7 +232,7 @@ def run_block(
                 flags[np.uint64(touched[k])] = 0
             for k in range(n_adopted):  # only adopters post
                 has_posted[np.uint64(order[k])] = False
-            counters[:] = 0
+            # counters untouched: still zero (threads' counters share cache lines)
 
 
 @njit(cache=True, inline="always")
