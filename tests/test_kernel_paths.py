@@ -228,3 +228,31 @@ def test_many_seeds_case_takes_the_unpacked_origins():
 
     assert CASES["many-seeds"][2].seeds.size >= MAX_PACKED_ORIGINS
     assert CASES["erdos-renyi"][2].seeds.size < MAX_PACKED_ORIGINS
+
+
+def test_textbook_driver_resets_a_state_left_by_the_general_kernel():
+    """``run`` on the textbook path after stepping and after ``trace`` (the general kernel,
+    parents recorded) gives the numbers and final state of a fresh Simulation."""
+    network, agents, schedule, weight, steps = CASES["followers-repeated"]
+
+    def build():
+        return Simulation(
+            network, agents, TEXTBOOK, schedule, steps, topic="b", sponsored_weight=weight
+        )
+
+    keys = replication_keys(9, 12)
+    fresh = build()
+    expected = fresh.run(keys)
+    used = build()
+    used.start(keys[5])
+    for _ in range(3):
+        used.step()
+    used.run(keys[:2])
+    assert (used.trace(keys[3]).parent >= 0).any()  # the traced state holds parents
+    got = used.run(keys)
+    for name in ("step_stats", "by_origin", "by_community"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), err_msg=name)
+    for name in (*STATE_FIELDS, "hours", "parent", "candidate"):
+        np.testing.assert_array_equal(
+            getattr(used.state, name), getattr(fresh.state, name), err_msg=name
+        )
