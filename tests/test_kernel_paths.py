@@ -72,7 +72,8 @@ def assert_identical(simulation: Simulation, keys: np.ndarray) -> np.ndarray:
 def hand_built() -> dict[str, tuple]:
     """(network, agents, schedule, sponsored_weight, steps) of small cases with every corner:
     seeds that follow each other, repeated posts, seeds reached before their post day, several
-    cascades arriving on the same day (the attribution tie-break), partial trust."""
+    cascades arriving on the same day (the attribution tie-break), partial trust, more seeds
+    than the flag byte holds origins for."""
     rng = np.random.default_rng(4)
     # 0 -> 1 -> 2 -> 3, 0 -> 4, 4 -> 2, 5 -> 2 (5 posts later), 3 -> 0: a cycle back to a seed
     line = Network.from_edges(
@@ -109,6 +110,14 @@ def hand_built() -> dict[str, tuple]:
             random_agents(2000, 4),
             SeedSchedule.build(chained, start=1, posts=3, every=2),
             0.8,
+            25,
+        ),
+        # more seeds than fit in the flag byte (MAX_PACKED_ORIGINS): origins in origin_of
+        "many-seeds": (
+            followers,
+            random_agents(2000, 6),
+            SeedSchedule.build(np.argsort(followers.followers)[-40:], start=0, posts=2, every=3),
+            0.9,
             25,
         ),
         "followers-unit": (
@@ -210,3 +219,40 @@ def test_replication_keys_are_the_seed_sequence_words():
     np.testing.assert_array_equal(
         streams.replication_keys(3, range(10, 20)), streams.replication_keys(3, 20)[10:]
     )
+
+
+def test_many_seeds_case_takes_the_unpacked_origins():
+    """The "many-seeds" case has more origins than the flag byte holds (the other cases fewer),
+    so both ways of keeping origins are compared with the general kernel above."""
+    from sim.kernels.cascade import MAX_PACKED_ORIGINS
+
+    assert CASES["many-seeds"][2].seeds.size >= MAX_PACKED_ORIGINS
+    assert CASES["erdos-renyi"][2].seeds.size < MAX_PACKED_ORIGINS
+
+
+def test_textbook_driver_resets_a_state_left_by_the_general_kernel():
+    """``run`` on the textbook path after stepping and after ``trace`` (the general kernel,
+    parents recorded) gives the numbers and final state of a fresh Simulation."""
+    network, agents, schedule, weight, steps = CASES["followers-repeated"]
+
+    def build():
+        return Simulation(
+            network, agents, TEXTBOOK, schedule, steps, topic="b", sponsored_weight=weight
+        )
+
+    keys = replication_keys(9, 12)
+    fresh = build()
+    expected = fresh.run(keys)
+    used = build()
+    used.start(keys[5])
+    for _ in range(3):
+        used.step()
+    used.run(keys[:2])
+    assert (used.trace(keys[3]).parent >= 0).any()  # the traced state holds parents
+    got = used.run(keys)
+    for name in ("step_stats", "by_origin", "by_community"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), err_msg=name)
+    for name in (*STATE_FIELDS, "hours", "parent", "candidate"):
+        np.testing.assert_array_equal(
+            getattr(used.state, name), getattr(fresh.state, name), err_msg=name
+        )

@@ -291,6 +291,27 @@ def full_model(n: int, replications: int) -> dict:
     }
 
 
+def per_call(repeat: int = 3, calls: int = 300) -> dict:
+    """Microseconds per ``Simulation.run`` call with 1, 10 and 100 replications (textbook IC,
+    p = 0.05, 3 seeds, 10^3 agents): the fixed cost that an optimiser pays on every call."""
+    network = graphs.erdos(1000, mean_degree=5.0)
+    ties = Network(network.indptr, network.indices, np.full(network.n_edges, 0.05, np.float32))
+    simulation = Simulation(
+        ties, textbook_agents(1000), TEXTBOOK, SeedSchedule.build([0, 1, 2]), 20
+    )
+    keys = replication_keys(1, 100)
+    simulation.run(keys[:1])
+    out = {}
+    for k in (1, 10, 100):
+
+        def calls_of(k=k):
+            for _ in range(calls):
+                simulation.run(keys[:k])
+
+        out[str(k)] = interleaved({"run": calls_of}, repeat)["run"] / calls * 1e6
+    return out
+
+
 _COMPILE_SCRIPT = """
 import json, time
 import numpy as np
@@ -387,6 +408,8 @@ def run(
         results["cascade"] += graph["cascade"]
         if graph["fractional"]:
             results["fractional"].append(graph["fractional"])
+    say("bench: per-call overhead")
+    results["per_call_us"] = per_call()
     say("bench: full model")
     results["full_model"] = full_model(10_000 if quick else 1_000_000, 2 if quick else 3)
     if compile if compile is not None else not quick:
@@ -487,6 +510,13 @@ def format_text(results: dict) -> str:
                 f"{r['mean_size']['cynetdiff_lt']:>8.1f} {r['fractional_vs_cynetdiff']:>16.2f}"
             )
     f = results["full_model"]
+    if results.get("per_call_us"):
+        calls = results["per_call_us"]
+        lines += [
+            "",
+            "per call (textbook IC, 10^3 agents): "
+            + ", ".join(f"{k} replication{'s' * (k != '1')} {v:.0f} us" for k, v in calls.items()),
+        ]
     lines += [
         "",
         f"full model, {f['n']:,} agents / {f['edges']:,} edges: "

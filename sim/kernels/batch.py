@@ -2,16 +2,19 @@
 
 This module imports only numpy and numba; the day itself (post, expose, adopt, record) is
 :func:`sim.kernels.diffusion.advance`, and the textbook independent-cascade path is
-:func:`sim.kernels.cascade.run_block`. :func:`run_batch` releases the GIL, so the caller runs
-replications on several threads by calling it from several Python threads, each with its own
-state and its own rows of the outputs. A replication's numbers depend only on its key, so they
-are the same whichever driver runs it, on any number of threads.
+:func:`sim.kernels.cascade.run_block`, also reached through :func:`run_textbook`, which takes
+plain arrays (a call with a few replications then costs microseconds of dispatch, not tens:
+numba types a named tuple of arrays field by field on every call). Both drivers release the
+GIL, so the caller runs replications on several threads by calling them from several Python
+threads, each with its own state and its own rows of the outputs. A replication's numbers
+depend only on its key, so they are the same whichever driver runs it, on any number of
+threads.
 """
 
 from numba import njit
 
 from sim.kernels import cascade
-from sim.kernels.diffusion import OVERFLOW, advance, is_quiet, reset
+from sim.kernels.diffusion import N_TOUCHED, OVERFLOW, advance, is_quiet, reset
 
 
 @njit(cache=True)
@@ -109,3 +112,44 @@ def run_batch(
         keys, 0, keys.size, keep_last, graph, agents, params, schedule, state, step_stats,
         by_origin, by_community, textbook,
     )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def run_textbook(
+    keys, indptr, indices, tie0, expertise, interest, is_seed, community, seed_nodes, seed_steps,
+    seed_origin, steps, sponsored_weight, record, flags, has_posted, candidate, hours, parent,
+    order, touched, adopted_before, counters, origin_of, step_stats, by_origin, by_community,
+    keep_last,
+):  # fmt: skip
+    """:func:`run_batch` on the textbook IC path (:func:`sim.kernels.cascade.run_block`) over
+    plain arrays, the state reset first: the same numbers, and no tuple for numba to type.
+
+    The arguments are the fields of ``Graph``, ``Agents``, ``Schedule``, ``Params`` (steps,
+    sponsored_weight) and ``State`` that the path reads or writes, same dtypes and shapes, then
+    the outputs of :func:`run_batch`. The reset is :func:`sim.kernels.diffusion.reset` for
+    settings the textbook path accepts (certain attention, no delays, ties that neither decay
+    nor grow: no edge array can have changed), so the state may come from any driver, the
+    general kernel's included. Returns ``keys.size``.
+    """
+    for k in range(counters[N_TOUCHED]):
+        j = touched[k]
+        hours[j] = -1.0
+        parent[j] = -1
+        has_posted[j] = False
+        agent = record[j]
+        agent.adopt_time = -1
+        agent.first_seen = -1
+        agent.origin = -1
+        agent.n_sources = 0
+        agent.influence_time = -1
+        agent.influence = 0.0
+        flags[j] = 0
+        candidate[j] = False
+    counters[:] = 0
+    cascade.run_block(
+        keys, 0, keys.size, keep_last, indptr, indices, tie0, expertise, interest, is_seed,
+        community, seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record, flags,
+        has_posted, order, touched, adopted_before, counters, origin_of, step_stats, by_origin,
+        by_community,
+    )  # fmt: skip
+    return keys.size

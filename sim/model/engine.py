@@ -255,7 +255,8 @@ class Simulation(Views):
         """Replications ``lo .. hi - 1`` on this thread with ``state`` (reset first); the
         seconds taken."""
         start = time.perf_counter()
-        self._reset_state(state)
+        if not self._textbook:  # the textbook driver resets the state itself
+            self._reset_state(state)
         grown = self._run_block(keys[lo:hi], state, [array[lo:hi] for array in out], keep_last)
         self._replace_state(state, grown)
         return time.perf_counter() - start
@@ -270,6 +271,8 @@ class Simulation(Views):
         other kernel ``params`` or path when given). When delayed exposures overflow the
         state's queue, a state with four times the room runs again from that replication (the
         numbers depend only on the keys). Returns the state used last."""
+        if textbook is None and params is None and self._textbook:
+            return self._run_textbook(keys, state, out, keep_last)
         params = self._params if params is None else params
         textbook = self._textbook if textbook is None else textbook
         announce_compile(batch.run_batch)
@@ -287,6 +290,18 @@ class Simulation(Views):
             kernel.reset(self._graph, self._agents, params, state)
             self._queue = max(4 * self._queue, 1024)
             state = grow_queue(state, self._queue)
+
+    def _run_textbook(self, keys, state, out, keep_last: bool) -> kernel.State:
+        """:func:`batch.run_textbook` (plain arrays: microseconds of dispatch, not tens)."""
+        announce_compile(batch.run_textbook)
+        g, a, s, p, st = self._graph, self._agents, self._schedule, self._params, state
+        batch.run_textbook(
+            keys, g.indptr, g.indices, g.tie0, a.expertise, a.interest, a.is_seed, a.community,
+            s.nodes, s.steps, s.origin, p.steps, p.sponsored_weight, st.agent, st.flags,
+            st.has_posted, st.candidate, st.hours, st.parent, st.adoption_order, st.touched_list,
+            st.adopted_before, st.counters, st.origin_of, *out, keep_last,
+        )  # fmt: skip
+        return state
 
     def _replace_state(self, old: kernel.State, new: kernel.State) -> None:
         """Keep a grown state wherever the old one was kept."""
