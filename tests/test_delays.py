@@ -202,9 +202,9 @@ def test_queue_overflow_grows_and_changes_nothing(monkeypatch):
     schedule = schedule_of([(1, 0), (2, 0), (3, 1)])
     keys = replication_keys(2, 80)
     roomy = Simulation(network, agents, params, schedule, 60).run(keys)
-    from sim.model import engine
+    from sim.model import kernel_inputs
 
-    monkeypatch.setattr(engine, "QUEUE_SLOTS", 2)
+    monkeypatch.setattr(kernel_inputs, "QUEUE_SLOTS", 2)
     small = Simulation(network, agents, params, schedule, 60)
     assert small._queue == 2
     np.testing.assert_array_equal(small.run(keys).step_stats, roomy.step_stats)

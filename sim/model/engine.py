@@ -21,12 +21,18 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.dtypes import ACCUM, COUNT, KEY, NODE, STEP, VALUE
+from sim.dtypes import ACCUM, COUNT, KEY, NODE, VALUE
 from sim.errors import InputError
 from sim.kernels import batch
 from sim.kernels import diffusion as kernel
 from sim.model.checks import as_keys, check_inputs
 from sim.model.delays import kernel_delay
+from sim.model.kernel_inputs import (
+    initial_queue,
+    instigators,
+    is_textbook_cascade,
+    kernel_graph,
+)
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule
@@ -145,7 +151,7 @@ class Simulation(Views):
         np.copyto(self.state.tie, self._graph.tie0)
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
-        self._textbook = _is_textbook_cascade(self._params, self._agents)
+        self._textbook = is_textbook_cascade(self._params, self._agents)
         self._stack: kernel.State | None = None
         self._states: list[kernel.State] = []
         self._day: int | None = None  # the next day step() runs; None before start()
@@ -444,57 +450,6 @@ BLOCK_SECONDS = 3e-4
 
 
 # ---------------------------------------------------------------------------- checks
-def kernel_graph(network: Network, params: Params) -> kernel.Graph:
-    """The kernel's arrays of ``network``: with a tie history, the ties' windows, and initial
-    strengths decayed by their age (lazy decay is multiplicative, so a tie last used ``age``
-    steps before the start is, from step 0 on, a tie of that lower strength used at step 0)."""
-    ties, history = network.tie_values(), network.history
-    appear = expire = np.empty(0, dtype=STEP)
-    if history is not None:
-        if history.changes_ties:
-            appear, expire = history.windows(network.n_edges)
-        if history.age is not None and params.tie_half_life is not None:
-            ties = (ties * np.exp2(-history.age / params.tie_half_life)).astype(VALUE)
-    return kernel.Graph(network.indptr, network.indices, ties, appear, expire)
-
-
-QUEUE_SLOTS = 1 << 16
-"""First room for delayed exposures in flight (32 bytes each); it grows fourfold on demand."""
-
-
-def initial_queue(network: Network, params: Params) -> int:
-    """Queue slots to allocate: none without delays, else at most one per edge."""
-    return min(max(network.n_edges, 1), QUEUE_SLOTS) if params.timed else 0
-
-
-def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.ndarray:
-    """Granovetter's instigators: under ``threshold`` and ``fractional``, the agents whose
-    threshold is <= 0 adopt at the start of day 0 whatever they see (seeds excepted: they adopt
-    when their first post is scheduled, so that the adoption is attributed to them). Sorted
-    int32 ids; empty for the other rules."""
-    if rule not in ("threshold", "fractional"):
-        return np.empty(0, dtype=NODE)
-    return np.flatnonzero((threshold <= 0) & ~is_seed).astype(NODE)
-
-
-def _is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
-    """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
-    path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and
-    attention, one posting day, ties that neither decay nor grow, no external influence."""
-    return bool(
-        params.rule == kernel.CASCADE
-        and not params.timed
-        and not params.tracing
-        and not params.changing_ties
-        and params.active_steps == 1
-        and params.inv_tie_half_life == 0.0
-        and params.reinforcement == 0.0
-        and params.external_p == 0.0
-        and (agents.activity >= 1.0).all()
-        and (agents.attention >= 1.0).all()
-    )
-
-
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 

@@ -16,7 +16,8 @@ from sim.errors import InputError
 from sim.kernels import well_mixed as kernel
 from sim.kernels.diffusion import AGENT_RECORD, Schedule
 from sim.model.checks import check_inputs
-from sim.model.engine import RawRun, Simulation, instigators
+from sim.model.engine import RawRun, Simulation
+from sim.model.kernel_inputs import instigators
 from sim.model.params import Params
 from sim.model.population import AgentArrays
 from sim.model.schedule import SeedSchedule

@@ -1,0 +1,63 @@
+"""What the engine hands the kernels besides the checked arrays: the graph with its tie
+history, Granovetter's instigators, the room for delayed exposures, and whether the textbook
+independent-cascade path applies."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.dtypes import NODE, STEP, VALUE
+from sim.kernels import diffusion as kernel
+from sim.model.params import Params
+from sim.network import Network
+
+
+def kernel_graph(network: Network, params: Params) -> kernel.Graph:
+    """The kernel's arrays of ``network``: with a tie history, the ties' windows, and initial
+    strengths decayed by their age (lazy decay is multiplicative, so a tie last used ``age``
+    steps before the start is, from step 0 on, a tie of that lower strength used at step 0)."""
+    ties, history = network.tie_values(), network.history
+    appear = expire = np.empty(0, dtype=STEP)
+    if history is not None:
+        if history.changes_ties:
+            appear, expire = history.windows(network.n_edges)
+        if history.age is not None and params.tie_half_life is not None:
+            ties = (ties * np.exp2(-history.age / params.tie_half_life)).astype(VALUE)
+    return kernel.Graph(network.indptr, network.indices, ties, appear, expire)
+
+
+QUEUE_SLOTS = 1 << 16
+"""First room for delayed exposures in flight (32 bytes each); it grows fourfold on demand."""
+
+
+def initial_queue(network: Network, params: Params) -> int:
+    """Queue slots to allocate: none without delays, else at most one per edge."""
+    return min(max(network.n_edges, 1), QUEUE_SLOTS) if params.timed else 0
+
+
+def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.ndarray:
+    """Granovetter's instigators: under ``threshold`` and ``fractional``, the agents whose
+    threshold is <= 0 adopt at the start of day 0 whatever they see (seeds excepted: they adopt
+    when their first post is scheduled, so that the adoption is attributed to them). Sorted
+    int32 ids; empty for the other rules."""
+    if rule not in ("threshold", "fractional"):
+        return np.empty(0, dtype=NODE)
+    return np.flatnonzero((threshold <= 0) & ~is_seed).astype(NODE)
+
+
+def is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
+    """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
+    path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and
+    attention, one posting day, ties that neither decay nor grow, no external influence."""
+    return bool(
+        params.rule == kernel.CASCADE
+        and not params.timed
+        and not params.tracing
+        and not params.changing_ties
+        and params.active_steps == 1
+        and params.inv_tie_half_life == 0.0
+        and params.reinforcement == 0.0
+        and params.external_p == 0.0
+        and (agents.activity >= 1.0).all()
+        and (agents.attention >= 1.0).all()
+    )
