@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-COMPILE_SECONDS = {"run_batch": 10, "run_day": 5}
+COMPILE_SECONDS = {"run_batch": 12, "run_day": 11, "run_textbook": 3}
 """First-compile time of each kernel entry point with an empty cache, measured on a 2-core
-machine (``influence-sim bench`` measures it on yours)."""
+machine (``run_day`` after nothing else: it compiles the day ``run_batch`` shares);
+``influence-sim bench`` measures it on yours."""
 
 _announced: set[str] = set()
 
@@ -15,7 +16,7 @@ def announce_compile(entry) -> bool:
     """Say on stderr, once per entry point and process, that a kernel entry point is about to
     compile because numba's on-disk cache holds no version of it (the first run after
     installing, or after the kernels changed). Returns whether it did."""
-    name = getattr(entry, "__name__", str(entry))
+    name = getattr(entry, "__name__", None) or str(entry)
     if name in _announced:
         return False
     _announced.add(name)
