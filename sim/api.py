@@ -147,8 +147,9 @@ def trace(
     row each: ``replication``, ``agent``, ``parent`` (the poster whose exposure made the agent
     adopt; -1 for seeds, instigators and outside adoptions), ``step``, ``hours`` since the start
     (with delays, the time of the exposure itself), ``origin_seed`` (the seed it is attributed
-    to, -1 none). The numbers are those of :func:`run` for the same replications (their keys,
-    worlds and plans). ``replications``: a count (0..n-1) or the indices."""
+    to, -1 none); for a network read from a file also ``agent_label`` and ``parent_label``, the
+    file's ids (-1: no parent). The numbers are those of :func:`run` for the same replications
+    (their keys, worlds and plans). ``replications``: a count (0..n-1) or the indices."""
     setup = _setup(scenario, setup, parts)
     chosen = setup.strategy(strategy) if strategy is not None else setup.strategies[0]
     if isinstance(replications, int) and not isinstance(replications, bool):
@@ -163,6 +164,11 @@ def trace(
             simulation = world.simulation(world.plan(chosen, replication=r))
         key = streams.replication_keys(setup.seed, [r])[0]
         frame = simulation.trace(key).frame()
+        labels = getattr(world.network, "labels", None)
+        if labels is not None:  # a file's own ids beside the internal ones
+            frame["agent_label"] = labels[frame["agent"].to_numpy()]
+            parent = frame["parent"].to_numpy()
+            frame["parent_label"] = np.where(parent >= 0, labels[np.maximum(parent, 0)], -1)
         frame.insert(0, "replication", r)
         frames.append(frame)
     if not frames:

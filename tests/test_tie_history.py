@@ -233,3 +233,29 @@ def test_scenario_histories_validate_run_and_refuse_in_one_line(tmp_path):
         from sim.optimize.plan import optimize
 
         optimize(setup, "opt")
+
+
+def test_ties_that_form_later_carry_posts_from_then_on(tmp_path):
+    """A chain 1 -> 2 -> 3 -> 1 from a CSV whose ties formed at times 5, 7 and 9, the run
+    starting at 6 (steps): 2 adopts from the seed's post on step 0, 3 only once its tie exists
+    (step 1); the trace names the file's ids."""
+    import sim
+
+    (tmp_path / "chain.csv").write_text("src,dst,when\n1,2,5\n2,3,7\n3,1,9\n")
+    scenario = {
+        "network": {"file": str(tmp_path / "chain.csv"), "source": "src", "target": "dst",
+                    "time": "when", "start": 6, "time_unit": "steps"},
+        "population": {"threshold": 0.5},
+        "dynamics": {"tie_half_life": 3, "active_steps": 1},
+        "strategies": [{"name": "a", "select": "explicit", "ids": [1]}],
+        "steps": 12,
+    }  # fmt: skip
+    history = sim.prepare(**scenario).network.history
+    assert history.appear.tolist() == [0, 1, 3] and history.age.tolist() == [1.0, 0.0, 0.0]
+    table = sim.trace(**scenario)
+    assert table["agent_label"].tolist() == [1, 2, 3]
+    assert table["parent_label"].tolist() == [-1, 1, 2]
+    assert table["step"].tolist() == [0, 0, 1]
+    # starting at 4, the seed's only post (step 0) comes before its tie to 2 forms (step 1)
+    early = {**scenario, "network": {**scenario["network"], "start": 4}}
+    assert sim.trace(**early)["agent_label"].tolist() == [1]
