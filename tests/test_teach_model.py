@@ -191,3 +191,32 @@ def test_only_the_adapter_imports_mesa_or_solara():
                 names = [node.module]
             bad = [n for n in names if n.split(".")[0] in {"mesa", "solara", "reacton"}]
             assert not bad, f"{path.name} imports {bad}: go through sim.teach.adapter"
+
+
+def test_a_well_mixed_population_is_drawn_and_explained_without_edges(tmp_path):
+    """Bass in a well-mixed classroom: the page's picture places every agent (no edges to
+    draw), the curve follows the engine, and a click explains by how many others posted."""
+    from sim.teach import figures
+    from sim.teach.explain import explain
+
+    path = tmp_path / "bass.yaml"
+    path.write_text(
+        "name: bass classroom\nnetwork: {generator: well_mixed, n: 300}\n"
+        "dynamics: {rule: bass, external_p: 0.02, bass_q: 0.5, active_steps: null}\n"
+        "strategies: [{name: advertising only, select: none}]\nsteps: 30\nreplications: 3\n"
+    )
+    model = InfluenceModel(scenario=str(path))
+    for _ in range(6):
+        model.step()
+    picture = figures.Picture(model)
+    assert picture.edges.shape == (0, 2)
+    assert picture.positions.shape == (300, 2)
+    assert (picture.positions >= 0).all() and (picture.positions <= 1).all()
+    assert len(np.unique(picture.positions.round(6), axis=0)) == 300  # nobody on top of another
+    assert picture.curve()["series"][0]["data"][-1] == [6, model.adopters]
+    assert model.adopters == int(model.simulation.adopted.sum()) > 0
+    waiting = int(np.flatnonzero(~model.simulation.adopted)[0])
+    why = explain(model.simulation, waiting)
+    posted = int(model.simulation.posted.sum())
+    assert f"follows all 299 others (tie 1); {posted} of them have posted" in why.verdict
+    assert why.sources == () and "follows nobody" not in why.markdown("general")

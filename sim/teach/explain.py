@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.engine import Simulation
+from sim.network.well_mixed import WellMixed
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Explanation:
                 )
             if len(self.sources) > 12:
                 lines.append(f"| ... {len(self.sources) - 12} more | | | | | |")
-        else:
+        elif "well-mixed" not in self.verdict:
             lines.append("It follows nobody, so no post can reach it.")
         return "\n".join(lines)
 
@@ -80,6 +81,8 @@ def explain(simulation: Simulation, agent: int) -> Explanation:
     """The reasons behind one agent's state after the days run so far."""
     agent = int(agent)
     sim, c = simulation, simulation.topic
+    if isinstance(sim.network, WellMixed):
+        return _explain_well_mixed(sim, agent)
     followees, ties = sim.ties(agent, incoming=True)
     expertise = sim.agents.expertise[followees, c].astype(np.float64)
     interest = float(sim.agents.interest[agent, c])
@@ -149,6 +152,37 @@ def explain(simulation: Simulation, agent: int) -> Explanation:
         sources,
         verdict,
     )
+
+
+def _explain_well_mixed(sim: Simulation, agent: int) -> Explanation:
+    """The same reasons in a well-mixed population: it follows everyone, one tie for all, so
+    what counts is how many of the others have posted (no per-account table)."""
+    c, tie = sim.topic, float(sim.network.tie)
+    expertise = sim.agents.expertise[:, c].astype(np.float64)
+    interest = float(sim.agents.interest[agent, c])
+    threshold = float(sim.agents.threshold[agent])
+    needed = threshold
+    if sim.params.rule == "fractional":
+        needed = threshold * tie * (expertise.sum() - expertise[agent]) * interest
+    posted = sim.posted.copy()
+    posted[agent] = False
+    adopt_time, first_seen = int(sim.adopt_time[agent]), int(sim.first_seen[agent])
+    origin = int(sim.origin[agent])
+    is_seed = bool(np.isin(agent, sim.schedule.seeds))
+    state = "adopted" if adopt_time >= 0 else ("exposed" if first_seen >= 0 else "unaware")
+    influence, n_sources = float(sim.influence[agent]), int(sim.n_sources[agent])
+    min_sources = int(sim.agents.min_sources[agent])
+    verdict = _verdict(sim.params.rule, state, is_seed, adopt_time, threshold, needed,
+                       influence, n_sources, min_sources, int(posted.sum()))  # fmt: skip
+    verdict += (
+        f" In this well-mixed population it follows all {sim.network.n_nodes - 1:,} others "
+        f"(tie {tie:g}); {int(posted.sum()):,} of them have posted."
+    )
+    return Explanation(
+        agent, state, is_seed, sim.params.rule, threshold, needed, min_sources, influence,
+        n_sources, adopt_time, first_seen,
+        int(sim.schedule.seeds[origin]) if origin >= 0 else None, (), verdict,
+    )  # fmt: skip
 
 
 def _verdict(

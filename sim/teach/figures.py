@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.network import Network
+from sim.network.well_mixed import WellMixed
 
 STATE_COLOURS = ("#c9ccd1", "#f0a830", "#1f8a4c")
 """unaware, exposed (seen a post, not adopted), adopted."""
@@ -148,8 +149,12 @@ class Picture:
         self.nodes = view
         self.total = network.n_nodes
         self.sampled = view.size < network.n_nodes
-        self.positions = spring_positions(network, view, model.root_seed)
-        self.edges = drawn_edges(network, view, model.root_seed)
+        if isinstance(network, WellMixed):  # everyone follows everyone: no edges worth drawing
+            self.positions = sunflower(view.size)
+            self.edges = np.empty((0, 2), dtype=np.int64)
+        else:
+            self.positions = spring_positions(network, view, model.root_seed)
+            self.edges = drawn_edges(network, view, model.root_seed)
 
     def network(self, colour_by: str = "state", selected=None, clicked=()) -> dict:
         model = self.model
@@ -166,6 +171,15 @@ class Picture:
             table["day"].to_numpy(), table["adopted"].to_numpy(), table["aware"].to_numpy(),
             self.model.days,
         )  # fmt: skip
+
+
+def sunflower(count: int) -> np.ndarray:
+    """``count`` positions in [0, 1]^2 spread evenly over a disc (golden-angle spiral): the
+    picture of a well-mixed population, where no agent is nearer to one than to another."""
+    k = np.arange(count) + 0.5
+    radius = np.sqrt(k / max(count, 1)) / 2
+    angle = k * np.pi * (3 - np.sqrt(5))
+    return np.column_stack([0.5 + radius * np.cos(angle), 0.5 + radius * np.sin(angle)])
 
 
 def sample_nodes_of(view: np.ndarray, limit: int, seed: int) -> np.ndarray:

@@ -35,6 +35,7 @@ from sim.errors import InputError
 from sim.model.engine import Simulation
 from sim.model.params import RULES
 from sim.model.streams import replication_keys
+from sim.network.well_mixed import WellMixed
 from sim.runner.prepare import Setup, prepare
 from sim.teach import adapter
 from sim.teach.agents import Account
@@ -232,6 +233,8 @@ class InfluenceModel(adapter.Model):
 
         graph = nx.DiGraph()
         graph.add_nodes_from(self.view_nodes.tolist())
+        if isinstance(self.setup.network, WellMixed):  # everyone follows everyone: no cells
+            return graph  # are joined, the engine mixes them
         sources, targets = induced_edges(self.setup.network, self.view_nodes)
         graph.add_edges_from(zip(sources.tolist(), targets.tolist(), strict=True))
         return graph
