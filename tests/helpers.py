@@ -103,3 +103,35 @@ def reference_run(network, agents, params, schedule, steps, key, sponsored_weigh
         repost_delay=delay_spec(params.repost_delay),
         **history,
     )
+
+
+def random_params(rng, rule, *, half_life=(1.0, 5.0), external=0.03, **extra) -> Params:
+    """The full model with random settings, drawn in a fixed order: active period, tie and
+    memory half-lives in ``half_life``, reinforcement, external influence 0 or ``external``;
+    ``extra`` (delays, clock) as given."""
+    return Params(
+        rule=rule,
+        active_steps=int(rng.integers(1, 4)),
+        tie_half_life=float(rng.uniform(*half_life)),
+        reinforcement=float(rng.uniform(0, 0.3)),
+        memory_half_life=float(rng.uniform(*half_life)),
+        external_p=float(rng.choice([0.0, external])),
+        bass_q=0.8,
+        **extra,
+    )
+
+
+def assert_matches_reference(simulation, raw, ref) -> dict:
+    """The kernel's one-replication run equals the reference's on every day (statistics),
+    every agent (adoption day, first exposure) and every adopter's attribution; returns the
+    reference's extras (ties, order, parents, hours)."""
+    from sim.kernels.diffusion import STEP_STAT_NAMES
+
+    adopt_time, first_seen, origin, records, extra = ref
+    expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
+    np.testing.assert_array_equal(raw.step_stats[0], expected)
+    np.testing.assert_array_equal(simulation.adopt_time, adopt_time)
+    np.testing.assert_array_equal(simulation.first_seen, first_seen)
+    adopted = np.asarray(adopt_time) >= 0
+    np.testing.assert_array_equal(simulation.origin[adopted], np.asarray(origin)[adopted])
+    return extra

@@ -16,7 +16,12 @@ from sim.kernels.diffusion import STEP_STAT_NAMES
 from sim.model import Params, SeedSchedule, Simulation, replication_keys, textbook_agents
 from sim.model.delays import Empirical, Exponential, LogNormal
 from sim.network import Network
-from tests.helpers import reference_run, schedule_of
+from tests.helpers import (
+    assert_matches_reference,
+    random_params,
+    reference_run,
+    schedule_of,
+)
 from tests.test_kernel_reference import RULES, make_agents, random_network
 
 
@@ -27,15 +32,9 @@ def compare(network, agents, params, posts, steps, key, sponsored_weight=1.0):
         network, agents, params, schedule, steps, sponsored_weight=sponsored_weight
     )
     raw = simulation.run(np.array([key], dtype=np.uint64))
-    adopt_time, first_seen, origin, records, extra = reference_run(
-        network, agents, params, schedule, steps, key, sponsored_weight
-    )
-    expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
-    np.testing.assert_array_equal(raw.step_stats[0], expected)
-    np.testing.assert_array_equal(simulation.adopt_time, adopt_time)
-    np.testing.assert_array_equal(simulation.first_seen, first_seen)
-    adopted = np.asarray(adopt_time) >= 0
-    np.testing.assert_array_equal(simulation.origin[adopted], np.asarray(origin)[adopted])
+    ref = reference_run(network, agents, params, schedule, steps, key, sponsored_weight)
+    extra = assert_matches_reference(simulation, raw, ref)
+    adopt_time = ref[0]
     trace = simulation.trace(key)
     np.testing.assert_array_equal(trace.agent, extra["order"])
     np.testing.assert_array_equal(trace.parent, np.asarray(extra["parent"])[trace.agent])
@@ -68,16 +67,7 @@ def test_timed_kernel_matches_reference(rule, case):
     for trial in range(5):
         network = random_network(rng, n=30, m=140)
         agents = make_agents(network.n_nodes, rng, random_values=True)
-        params = Params(
-            rule=rule,
-            active_steps=int(rng.integers(1, 4)),
-            tie_half_life=float(rng.uniform(2, 8)),
-            reinforcement=float(rng.uniform(0, 0.3)),
-            memory_half_life=float(rng.uniform(2, 8)),
-            external_p=float(rng.choice([0.0, 0.02])),
-            bass_q=0.8,
-            **DELAYS[case],
-        )
+        params = random_params(rng, rule, half_life=(2, 8), external=0.02, **DELAYS[case])
         raw, trace = compare(network, agents, params, [(1, 0), (7, 0), (12, 2), (1, 4)], 30,
                              500 + trial, 0.8)  # fmt: skip
         when = dict(zip(trace.agent.tolist(), trace.hours.tolist(), strict=True))

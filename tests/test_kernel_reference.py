@@ -7,7 +7,7 @@ from sim.kernels.diffusion import STEP_STAT_NAMES
 from sim.model import AgentArrays, Params, Simulation
 from sim.network import Network
 from tests import reference
-from tests.helpers import reference_run, schedule_of
+from tests.helpers import random_params, reference_run, schedule_of
 
 RULES = ["threshold", "fractional", "cascade", "bass"]
 
@@ -127,15 +127,7 @@ def test_full_model_matches_reference(rule):
     for trial in range(8):
         network = random_network(rng)
         agents = make_agents(network.n_nodes, rng, random_values=True)
-        dynamics = Params(
-            rule=rule,
-            active_steps=int(rng.integers(1, 4)),
-            tie_half_life=float(rng.uniform(1, 5)),
-            reinforcement=float(rng.uniform(0, 0.3)),
-            memory_half_life=float(rng.uniform(1, 5)),
-            external_p=float(rng.choice([0.0, 0.03])),
-            bass_q=0.8,
-        )
+        dynamics = random_params(rng, rule)
         posts = [(1, 0), (7, 0), (1, 3), (12, 2)]
         kernel, ref = run_both(network, agents, dynamics, posts, 14, 77 + trial, 0.7)
         decayed_full_attention += assert_same(kernel, ref, network.n_nodes)

@@ -14,7 +14,12 @@ from sim.model import Params, Simulation, replication_keys, textbook_agents
 from sim.model.delays import Exponential
 from sim.network import Network
 from sim.network.tie_history import NEVER, TieHistory, churn, from_times
-from tests.helpers import reference_run, schedule_of
+from tests.helpers import (
+    assert_matches_reference,
+    random_params,
+    reference_run,
+    schedule_of,
+)
 from tests.test_kernel_reference import RULES, make_agents, random_network
 
 
@@ -41,31 +46,17 @@ def test_changing_ties_match_reference(rule, delayed):
     for trial in range(5):
         network = with_history(random_network(rng, n=30, m=160), rng)
         agents = make_agents(network.n_nodes, rng, random_values=True)
-        params = Params(
-            rule=rule,
-            active_steps=int(rng.integers(1, 4)),
-            tie_half_life=float(rng.uniform(2, 8)),
-            reinforcement=float(rng.uniform(0, 0.3)),
-            memory_half_life=float(rng.uniform(2, 8)),
-            external_p=float(rng.choice([0.0, 0.02])),
-            bass_q=0.8,
-            step_hours=6.0,
-            view_delay=Exponential(10.0) if delayed else None,
+        delay = Exponential(10.0) if delayed else None
+        params = random_params(
+            rng, rule, half_life=(2, 8), external=0.02, step_hours=6.0, view_delay=delay
         )
         posts = [(1, 0), (7, 0), (12, 3), (1, 6)]
         simulation = Simulation(network, agents, params, schedule_of(posts), 20,
                                 sponsored_weight=0.8)  # fmt: skip
         key = 900 + trial
         raw = simulation.run(np.array([key], dtype=np.uint64))
-        adopt_time, first_seen, origin, records, extra = reference_run(
-            network, agents, params, schedule_of(posts), 20, key, 0.8
-        )
-        expected = np.array([[day[name] for name in STEP_STAT_NAMES] for day in records])
-        np.testing.assert_array_equal(raw.step_stats[0], expected)
-        np.testing.assert_array_equal(simulation.adopt_time, adopt_time)
-        np.testing.assert_array_equal(simulation.first_seen, first_seen)
-        adopted = np.asarray(adopt_time) >= 0
-        np.testing.assert_array_equal(simulation.origin[adopted], np.asarray(origin)[adopted])
+        ref = reference_run(network, agents, params, schedule_of(posts), 20, key, 0.8)
+        extra = assert_matches_reference(simulation, raw, ref)
         np.testing.assert_allclose(simulation.state.tie, extra["tie"], rtol=1e-5)
         today = np.concatenate([simulation.ties(a)[1] for a in range(network.n_nodes)])
         np.testing.assert_allclose(today, extra["tie_today"], rtol=1e-5)

@@ -96,22 +96,15 @@ class BatchStore:
             (directory / table).mkdir(exist_ok=True)
         store = cls(directory, header)
         if not manifest.exists():
-            _write_atomically(manifest, json_text(header))
+            write_atomically(manifest, json_text(header))
             points = pd.DataFrame([{"point": p["index"], **p["values"]} for p in header["points"]])
-            _write_atomically(directory / "points.csv", points.to_csv(index=False))
+            write_atomically(directory / "points.csv", points.to_csv(index=False))
         store._read_log()
         store._remove_temporaries()
         return store
 
     def _read_log(self) -> None:
-        log = self.directory / LOG
-        if not log.exists():
-            return
-        for line in log.read_text().splitlines():
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line of a batch killed while appending: not recorded
+        for entry in read_log(self.directory / LOG):
             if entry.get("failed"):
                 self.failures.append(entry)
                 continue
@@ -128,14 +121,20 @@ class BatchStore:
     def record(self, task: Task, tables: dict[str, pd.DataFrame], plan: pd.DataFrame) -> None:
         """Write a finished task's part files (temporary name, then rename), then log it."""
         for name in TABLES:
-            _write_parquet(self.directory / name / f"{task.stem}.parquet", tables[name])
+            write_parquet(self.directory / name / f"{task.stem}.parquet", tables[name])
         plan_path = (
             self.directory / "strategies" / f"part-p{task.point:05d}-s{task.strategy:03d}.parquet"
         )
         if not plan_path.exists():
-            _write_parquet(plan_path, plan)
-        self._append(
-            {"point": task.point, "strategy": task.strategy, "start": task.start, "stop": task.stop}
+            write_parquet(plan_path, plan)
+        append_log(
+            self.directory / LOG,
+            {
+                "point": task.point,
+                "strategy": task.strategy,
+                "start": task.start,
+                "stop": task.stop,
+            },
         )
         self.done.add(task)
 
@@ -154,15 +153,9 @@ class BatchStore:
             "seed": self.header["points"][task.point]["seed"],
             "error": error,
         }
-        self._append(entry)
+        append_log(self.directory / LOG, entry)
         self.failures.append(entry)
         return entry
-
-    def _append(self, entry: dict) -> None:
-        with open(self.directory / LOG, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
 
     # ------------------------------------------------------------------ reading
     def done_replications(self, point: int, strategy: int) -> set[int]:
@@ -190,7 +183,30 @@ class BatchStore:
         return frame.sort_values(keys, kind="stable", ignore_index=True)
 
 
-def _write_parquet(path: Path, table: pd.DataFrame) -> None:
+def read_log(path: Path) -> list[dict]:
+    """The entries of an append-only JSON-lines log (none when it does not exist); a last line
+    cut short by a kill while appending is not an entry."""
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text().splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return entries
+
+
+def append_log(path: Path, entry: dict) -> None:
+    """Append one entry to a JSON-lines log and sync it to disk before returning."""
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_parquet(path: Path, table: pd.DataFrame) -> None:
+    """Write ``table`` to ``path`` whole or not at all (a temporary file renamed into place)."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(handle)
     try:
@@ -201,7 +217,8 @@ def _write_parquet(path: Path, table: pd.DataFrame) -> None:
         raise
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text + ("" if text.endswith("\n") else "\n"))

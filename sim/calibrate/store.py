@@ -16,12 +16,11 @@ different scenario, data or search is refused, never mixed (``force`` starts it 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from sim.batch.store import _write_atomically, _write_parquet, content_hash
+from sim.batch.store import append_log, content_hash, read_log, write_atomically, write_parquet
 from sim.errors import InputError
 from sim.report.writer import json_text
 
@@ -63,7 +62,7 @@ class CalibrationStore:
         (directory / PARTS).mkdir(parents=True, exist_ok=True)
         store = cls(directory, header)
         if not manifest.exists():
-            _write_atomically(manifest, json_text(header))
+            write_atomically(manifest, json_text(header))
         store._read_log()
         for path in (directory / PARTS).glob(".tmp-*"):
             path.unlink(missing_ok=True)
@@ -73,24 +72,14 @@ class CalibrationStore:
         return self.directory / PARTS / f"part-c{index:05d}.parquet"
 
     def _read_log(self) -> None:
-        log = self.directory / LOG
-        if not log.exists():
-            return
-        for line in log.read_text().splitlines():
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line of a run killed while appending: not recorded
+        for entry in read_log(self.directory / LOG):
             if self._path(entry["index"]).exists():
                 self.done[int(entry["index"])] = entry["values"]
 
     def record(self, index: int, values: dict, table: pd.DataFrame) -> None:
         """Write one candidate's part (temporary name, then rename), then log it."""
-        _write_parquet(self._path(index), table)
-        with open(self.directory / LOG, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"index": index, "values": values}) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_parquet(self._path(index), table)
+        append_log(self.directory / LOG, {"index": index, "values": values})
         self.done[index] = values
 
     def read(self, index: int) -> pd.DataFrame:

@@ -43,6 +43,7 @@ from sim.kernels.diffusion import (
     POSTS,
     SEED_CURSOR,
     SEEN_TODAY,
+    earlier_origin,
 )
 
 ORIGIN_SHIFT = 3
@@ -267,14 +268,6 @@ def _set_origin(flags, origin_of, j, origin, packed):
 @njit(cache=True, inline="always")
 def _lower_origin(flags, origin_of, j, origin, packed):
     """A second cascade reaching ``j`` on its first day: the lower seed index wins."""
-    _set_origin(flags, origin_of, j, _earlier(_origin(flags, origin_of, j, packed), origin), packed)
-
-
-@njit(cache=True, inline="always")
-def _earlier(a, b):
-    """The lower seed index of two origins, where -1 (no seed) ranks last."""
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    return min(a, b)
+    _set_origin(
+        flags, origin_of, j, earlier_origin(_origin(flags, origin_of, j, packed), origin), packed
+    )

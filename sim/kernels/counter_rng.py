@@ -53,3 +53,12 @@ def uniform(base: np.uint64, index: int) -> float:
     """A uniform double in [0, 1) for ``index`` within the stream ``base``."""
     z = mix64(base + np.uint64(index + 1) * _GOLDEN)
     return float(z >> _S11) * _TO_UNIT
+
+
+@njit(cache=True, inline="always")
+def next_hit(base: np.uint64, log_miss: float, j: int, k: int) -> tuple[int, int]:
+    """Bernoulli(p) trials over indices 0, 1, 2, ... visited by geometric skips: from the last
+    hit ``j`` (-1 before the first) and the draws used ``k``, the next hit and ``k + 1``
+    (``log_miss`` = log(1 - p)). A hit at index j has the same law as ``uniform < p`` for each
+    index, at a cost of one draw per hit."""
+    return j + 1 + int(np.log1p(-uniform(base, k)) / log_miss), k + 1

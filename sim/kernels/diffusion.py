@@ -57,6 +57,7 @@ from sim.kernels.counter_rng import (
     STREAM_REPOST,
     STREAM_TIMING,
     STREAM_VIEW,
+    next_hit,
     stream_base,
     uniform,
 )
@@ -634,15 +635,11 @@ def _external(t, key, agents, params, state, stats):
         return
     base = stream_base(key, STREAM_EXTERNAL, t)
     log_miss = np.log1p(-p)
-    j = -1
-    k = 0
-    while True:
-        j += 1 + int(np.log1p(-uniform(base, k)) / log_miss)
-        k += 1
-        if j >= n:
-            break
+    j, k = next_hit(base, log_miss, -1, 0)
+    while j < n:
         if state.agent[j].adopt_time < 0:
             _adopt_outside(t, key, agents, params, state, stats, j)
+        j, k = next_hit(base, log_miss, j, k)
 
 
 @njit(cache=True, inline="always")

@@ -42,6 +42,7 @@ from sim.kernels.counter_rng import (
     STREAM_BASS,
     STREAM_EXTERNAL,
     STREAM_POST,
+    next_hit,
     stream_base,
     uniform,
 )
@@ -287,15 +288,11 @@ def _external(t, key, mixed, params, state, stats):
         return
     base = stream_base(key, STREAM_EXTERNAL, t)
     log_miss = np.log1p(-p)
-    j = -1
-    k = 0
-    while True:
-        j += 1 + int(np.log1p(-uniform(base, k)) / log_miss)
-        k += 1
-        if j >= n:
-            break
+    j, k = next_hit(base, log_miss, -1, 0)
+    while j < n:
         if not state.flags[j] & ADOPTED:
             _adopt(state, mixed, params.rule, j, t, stats, True)
+        j, k = next_hit(base, log_miss, j, k)
 
 
 @njit(cache=True)

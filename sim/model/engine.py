@@ -132,14 +132,7 @@ class Simulation(Views):
         topic: str | None = None,
         sponsored_weight: float = 1.0,
     ) -> None:
-        check_inputs(network, agents, params, schedule, steps, sponsored_weight)
-        self.network = network
-        self.agents = agents
-        self.params = params
-        self.schedule = schedule
-        self.steps = int(steps)
-        self.sponsored_weight = float(sponsored_weight)
-        self.topic = agents.topic_index(topic)
+        self._take_inputs(network, agents, params, schedule, steps, topic, sponsored_weight)
         self._graph = kernel_graph(network, params)
         self._agents = self._agent_arrays()
         self._params = self._param_tuple()
@@ -152,6 +145,21 @@ class Simulation(Views):
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
         self._textbook = is_textbook_cascade(self._params, self._agents)
+        self._no_replication_yet()
+
+    def _take_inputs(self, network, agents, params, schedule, steps, topic, sponsored_weight):
+        """Check the inputs (one line naming what is wrong) and keep them."""
+        check_inputs(network, agents, params, schedule, steps, sponsored_weight)
+        self.network = network
+        self.agents = agents
+        self.params = params
+        self.schedule = schedule
+        self.steps = int(steps)
+        self.sponsored_weight = float(sponsored_weight)
+        self.topic = agents.topic_index(topic)
+
+    def _no_replication_yet(self) -> None:
+        """No thread states and no stepped replication yet."""
         self._stack: kernel.State | None = None
         self._states: list[kernel.State] = []
         self._day: int | None = None  # the next day step() runs; None before start()

@@ -15,7 +15,6 @@ from sim.dtypes import ACCUM, EDGE, NODE, VALUE
 from sim.errors import InputError
 from sim.kernels import well_mixed as kernel
 from sim.kernels.diffusion import AGENT_RECORD, Schedule
-from sim.model.checks import check_inputs
 from sim.model.engine import RawRun, Simulation
 from sim.model.kernel_inputs import instigators
 from sim.model.params import Params
@@ -98,31 +97,20 @@ class WellMixedSimulation(Simulation):
         topic: str | None = None,
         sponsored_weight: float = 1.0,
     ) -> None:
-        check_inputs(network, agents, params, schedule, steps, sponsored_weight)
+        self._take_inputs(network, agents, params, schedule, steps, topic, sponsored_weight)
         refused = refusal(params)
         if refused is not None:
             raise InputError(f"{refused[0]}: {refused[1]}")
         message = attention_refusal(agents.attention)
         if message is not None:
             raise InputError(f"attention: {message}")
-        self.network = network
-        self.agents = agents
-        self.params = params
-        self.schedule = schedule
-        self.steps = int(steps)
-        self.sponsored_weight = float(sponsored_weight)
-        self.topic = agents.topic_index(topic)
         self._mixed = self._mixed_arrays()
         self._params = self._param_tuple()
         self._schedule = Schedule(schedule.nodes, schedule.steps, schedule.origin)
         self.state = self._allocate(None)
         self.n_communities = max(network.n_communities, 1)
         self._textbook = False
-        self._stack = None
-        self._states = []
-        self._day = None
-        self._key = np.uint64(0)
-        self._stepped = None
+        self._no_replication_yet()
 
     def _mixed_arrays(self) -> kernel.Mixed:
         network, agents, c = self.network, self.agents, self.topic
