@@ -9,6 +9,7 @@ the account has posted and its post reached the agent.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +117,31 @@ def explain(simulation: Simulation, agent: int) -> Explanation:
             )
             * interest
         )
+    return _explanation(sim, agent, threshold, needed, sources, int(reached.sum()))
+
+
+def _explain_well_mixed(sim: Simulation, agent: int) -> Explanation:
+    """The same reasons in a well-mixed population: it follows everyone, one tie for all, so
+    what counts is how many of the others have posted (no per-account table)."""
+    c, tie = sim.topic, float(sim.network.tie)
+    expertise = sim.agents.expertise[:, c].astype(np.float64)
+    threshold = float(sim.agents.threshold[agent])
+    needed = threshold
+    if sim.params.rule == "fractional":
+        interest = float(sim.agents.interest[agent, c])
+        needed = threshold * tie * (expertise.sum() - expertise[agent]) * interest
+    posted = sim.posted.copy()
+    posted[agent] = False
+    found = _explanation(sim, agent, threshold, needed, (), int(posted.sum()))
+    verdict = found.verdict + (
+        f" In this well-mixed population it follows all {sim.network.n_nodes - 1:,} others "
+        f"(tie {tie:g}); {int(posted.sum()):,} of them have posted."
+    )
+    return dataclasses.replace(found, verdict=verdict)
+
+
+def _explanation(sim, agent, threshold, needed, sources, n_reached) -> Explanation:
+    """The agent's state as the rule saw it, from what it needed and who reached it."""
     influence = float(sim.influence[agent])
     n_sources = int(sim.n_sources[agent])
     min_sources = int(sim.agents.min_sources[agent])
@@ -124,64 +150,13 @@ def explain(simulation: Simulation, agent: int) -> Explanation:
     origin = int(sim.origin[agent])
     is_seed = bool(np.isin(agent, sim.schedule.seeds))
     state = "adopted" if adopt_time >= 0 else ("exposed" if first_seen >= 0 else "unaware")
-    verdict = _verdict(
-        rule,
-        state,
-        is_seed,
-        adopt_time,
-        threshold,
-        needed,
-        influence,
-        n_sources,
-        min_sources,
-        int(reached.sum()),
-    )
+    rule = sim.params.rule
+    verdict = _verdict(rule, state, is_seed, adopt_time, threshold, needed, influence,
+                       n_sources, min_sources, n_reached)  # fmt: skip
     return Explanation(
-        agent,
-        state,
-        is_seed,
-        rule,
-        threshold,
-        needed,
-        min_sources,
-        influence,
-        n_sources,
-        adopt_time,
-        first_seen,
-        int(sim.schedule.seeds[origin]) if origin >= 0 else None,
-        sources,
-        verdict,
-    )
-
-
-def _explain_well_mixed(sim: Simulation, agent: int) -> Explanation:
-    """The same reasons in a well-mixed population: it follows everyone, one tie for all, so
-    what counts is how many of the others have posted (no per-account table)."""
-    c, tie = sim.topic, float(sim.network.tie)
-    expertise = sim.agents.expertise[:, c].astype(np.float64)
-    interest = float(sim.agents.interest[agent, c])
-    threshold = float(sim.agents.threshold[agent])
-    needed = threshold
-    if sim.params.rule == "fractional":
-        needed = threshold * tie * (expertise.sum() - expertise[agent]) * interest
-    posted = sim.posted.copy()
-    posted[agent] = False
-    adopt_time, first_seen = int(sim.adopt_time[agent]), int(sim.first_seen[agent])
-    origin = int(sim.origin[agent])
-    is_seed = bool(np.isin(agent, sim.schedule.seeds))
-    state = "adopted" if adopt_time >= 0 else ("exposed" if first_seen >= 0 else "unaware")
-    influence, n_sources = float(sim.influence[agent]), int(sim.n_sources[agent])
-    min_sources = int(sim.agents.min_sources[agent])
-    verdict = _verdict(sim.params.rule, state, is_seed, adopt_time, threshold, needed,
-                       influence, n_sources, min_sources, int(posted.sum()))  # fmt: skip
-    verdict += (
-        f" In this well-mixed population it follows all {sim.network.n_nodes - 1:,} others "
-        f"(tie {tie:g}); {int(posted.sum()):,} of them have posted."
-    )
-    return Explanation(
-        agent, state, is_seed, sim.params.rule, threshold, needed, min_sources, influence,
-        n_sources, adopt_time, first_seen,
-        int(sim.schedule.seeds[origin]) if origin >= 0 else None, (), verdict,
+        agent, state, is_seed, rule, threshold, needed, min_sources, influence, n_sources,
+        adopt_time, first_seen, int(sim.schedule.seeds[origin]) if origin >= 0 else None,
+        sources, verdict,
     )  # fmt: skip
 
 
