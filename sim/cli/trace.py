@@ -11,7 +11,6 @@ from a parent's adoption to its child's.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.api import trace
+from sim.batch.store import write_atomically, write_parquet
 from sim.errors import InputError
 from sim.report.writer import json_text
 from sim.runner.prepare import prepare
@@ -87,9 +87,7 @@ def _write(table: pd.DataFrame, out: Path) -> None:
         raise InputError(f"--out: {out} is a folder; give a file name")
     if not out.parent.is_dir():
         raise InputError(f"--out: {out.parent} does not exist")
-    staging = out.with_name(f".{out.name}.partial")
     if suffix == ".csv":
-        table.to_csv(staging, index=False)
+        write_atomically(out, table.to_csv(index=False))
     else:
-        table.to_parquet(staging, index=False)
-    os.replace(staging, out)
+        write_parquet(out, table)
