@@ -132,10 +132,11 @@ def load_csv_with_times(
     Times are float64 in the network's CSR edge order (the order of ``network.edges()``); a
     duplicate edge keeps the time of its first occurrence in the file, like its tie.
     """
-    columns = {"source": source, "target": target, "weight": weight, "time": time}
-    build = {"reverse": reverse, "undirected": undirected, "name": name}
-    network, times = _load_csv(Path(path), columns, header, weight_scale, **build)
-    return network, times[:, 0]
+    network, times, _ = load_csv_times(
+        path, source=source, target=target, weight=weight, time=time, header=header,
+        reverse=reverse, undirected=undirected, weight_scale=weight_scale, name=name,
+    )  # fmt: skip
+    return network, times
 
 
 def load_csv_times(
