@@ -4,7 +4,8 @@ The textbook independent-cascade path (:mod:`sim.kernels.cascade`) must draw the
 counter-based numbers as :func:`sim.kernels.diffusion.advance` and leave the same state: the
 same per-day statistics, attributions and community counts for every replication, and the same
 final state of every agent. Each case runs the same Simulation inputs twice, once forced onto
-the general kernel, and compares everything; the threaded driver is compared too.
+the general kernel, and compares everything; the threaded driver is compared too, and so is
+:meth:`Simulation.spread` (the final counts only, :func:`sim.kernels.cascade.run_spread`).
 """
 
 from pathlib import Path
@@ -12,7 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model import AgentArrays, Params, SeedSchedule, Simulation, replication_keys, streams
+from sim.model import (
+    AgentArrays,
+    Params,
+    SeedSchedule,
+    Simulation,
+    Spread,
+    replication_keys,
+    streams,
+)
 from sim.network import Network
 from sim.network.generators import erdos_renyi, follower_graph
 from sim.runner.prepare import prepare
@@ -66,7 +75,20 @@ def assert_identical(simulation: Simulation, keys: np.ndarray) -> np.ndarray:
         np.testing.assert_array_equal(
             getattr(threaded, name), np.concatenate([getattr(general, name)] * 3), err_msg=name
         )
+    assert_same_counts(simulation, keys, Spread.of(general))
     return general.final_adopters()
+
+
+def assert_same_counts(simulation: Simulation, keys: np.ndarray, expected: Spread) -> None:
+    """``spread`` on one and two threads gives ``expected`` and leaves its scratch zero."""
+    for threads, repeat in ((1, 1), (2, 30)):
+        got = simulation.spread(np.concatenate([keys] * repeat), threads=threads)
+        for name in ("adopters", "seed_adopters", "last_step"):
+            np.testing.assert_array_equal(
+                getattr(got, name), np.tile(getattr(expected, name), repeat), err_msg=name
+            )
+    for flags, _order in simulation._spread:
+        assert not flags.any()
 
 
 def hand_built() -> dict[str, tuple]:
@@ -95,13 +117,45 @@ def hand_built() -> dict[str, tuple]:
     chained = np.unique(
         np.concatenate([hubs[:3], followers.indices[followers.indptr[hubs[0]] :][:3]])
     )
+    sparse = erdos_renyi(3000, 6.0, rng=rng)  # rare successes: run_spread's branchy loop
+    sparse_ties = rng.uniform(0.02, 0.1, sparse.n_edges).astype(np.float32)
     return {
         "line": (line, random_agents(6, 1, unit=True), line_schedule, 1.0, 12),
+        "sparse": (
+            Network(sparse.indptr, sparse.indices, sparse_ties),
+            random_agents(3000, 7),
+            SeedSchedule.build(np.arange(0, 3000, 100)),
+            0.9,
+            30,
+        ),
+        "sparse-uniform": (
+            Network(sparse.indptr, sparse.indices, np.full(sparse.n_edges, 0.15, np.float32)),
+            random_agents(3000, 8, unit=True),
+            SeedSchedule.build(np.arange(0, 3000, 150), posts=2, every=4),
+            0.6,
+            40,
+        ),
         "erdos-renyi": (er, random_agents(400, 2), SeedSchedule.build([3, 7, 11]), 0.7, 30),
         "flood": (
             dense,
             random_agents(300, 3, unit=True),
             SeedSchedule.build([0, 1, 2, 3]),
+            1.0,
+            20,
+        ),
+        # floods with partial interest: the spread kernel's follower-first loop decides on it
+        "flood-partial": (
+            dense,
+            AgentArrays(
+                ("a",),
+                np.ones((300, 1)),
+                rng.uniform(0.5, 1.0, (300, 1)),
+                np.zeros(300),
+                np.ones(300, dtype=np.int32),
+                np.ones(300),
+                np.ones(300),
+            ),
+            SeedSchedule.build([5, 6]),
             1.0,
             20,
         ),
@@ -256,3 +310,40 @@ def test_textbook_driver_resets_a_state_left_by_the_general_kernel():
         np.testing.assert_array_equal(
             getattr(used.state, name), getattr(fresh.state, name), err_msg=name
         )
+
+
+def test_spread_counts_a_cascade_cut_short_by_the_horizon():
+    """Too few steps: ``last_step`` is non-zero where the general kernel's last day gains
+    adopters, and the counts are still the general kernel's."""
+    network, agents, schedule, weight, _steps = CASES["followers-unit"]
+    simulation = Simulation(network, agents, TEXTBOOK, schedule, 3, sponsored_weight=weight)
+    keys = replication_keys(2, 30)
+    simulation._textbook = False
+    expected = Spread.of(simulation.run(keys))
+    simulation._textbook = True
+    assert expected.last_step.all()
+    assert_same_counts(simulation, keys, expected)
+
+
+@pytest.mark.parametrize("name", ["flood", "flood-partial"])
+def test_spread_flood_reads_followers_first(name):
+    """The flood cases adopt nearly everyone, so the loop that reads a follower before drawing
+    (taken once three quarters of the followers met have adopted) runs there too; their counts
+    are compared with the general kernel in the hand-built test above."""
+    network, agents, schedule, weight, steps = CASES[name]
+    simulation = Simulation(network, agents, TEXTBOOK, schedule, steps, sponsored_weight=weight)
+    assert simulation.spread(replication_keys(5, 40)).adopters.min() > 0.9 * network.n_nodes
+
+
+def test_spread_on_other_settings_is_run_reduced():
+    """Settings off the textbook path (here the threshold rule) give run's final counts."""
+    network, agents, schedule, weight, steps = CASES["erdos-renyi"]
+    params = Params(rule="threshold", active_steps=2)
+    simulation = Simulation(network, agents, params, schedule, steps, sponsored_weight=weight)
+    keys = replication_keys(8, 20)
+    expected = Spread.of(simulation.run(keys))
+    assert expected.adopters.max() > schedule.seeds.size
+    for threads in (1, 2):
+        got = simulation.spread(keys, threads=threads)
+        np.testing.assert_array_equal(got.adopters, expected.adopters)
+        np.testing.assert_array_equal(got.organic, expected.adopters - expected.seed_adopters)

@@ -6,7 +6,9 @@ Erdős–Rényi, a directed Chung–Lu power-law graph generated here, the proje
 and real SNAP networks (``../shared/data``), at p = 0.05 and 0.2. At each point, in one process
 and interleaved, best of ``repeat``:
 
-- ``ours``: ``Simulation.run`` on one thread, then on 2 threads (numbers checked identical);
+- ``ours``: ``Simulation.spread`` (final counts only: what the peers and the bare loop compute)
+  and ``Simulation.run`` (every day's statistics), each on one thread, then on 2 threads
+  (numbers checked identical);
 - ``bare``: the bare Numba IC loop of :mod:`sim.bench.bare` (the bound, always shown);
 - CyNetDiff's IC, its Python loop and its C batch (``compute_marginal_gains``), and ndlib's,
   when installed.
@@ -129,8 +131,10 @@ def cascade_point(name: str, network: Network, p: float, *, quick: bool, repeat:
         out.pop("ours", None)  # release the previous repeat's arrays, as a loop over chunks would
         out["ours"] = simulation.run(keys)
 
+    simulation.spread(keys[:2])
     fns = {
         "ours": ours,
+        "ours_counts": lambda: out.__setitem__("counts", simulation.spread(keys)),
         "bare": lambda: bare.bare_ic(network.indptr, network.indices, p, seeds, runs, 1, sizes),
     }
     if peers.version("cynetdiff"):
@@ -147,6 +151,14 @@ def cascade_point(name: str, network: Network, p: float, *, quick: bool, repeat:
             pause=0.3,
         )["t"]
         assert np.array_equal(out["threads"].step_stats, raw.step_stats)  # same numbers
+        simulation.spread(keys[:THREAD_RUNS], threads=threads)
+        seconds["ours_counts_2_threads"] = interleaved(
+            {"t": lambda: out.__setitem__("counts_2", simulation.spread(keys, threads=threads))},
+            repeat,
+            pause=0.3,
+        )["t"]
+        assert np.array_equal(out["counts_2"].adopters, out["counts"].adopters)
+    assert np.array_equal(out["counts"].adopters, raw.final_adopters())  # same numbers
     rates = {engine: runs / s for engine, s in seconds.items()}
     means = {"ours": float(raw.final_adopters().mean()), "bare": float(sizes.mean())}
     means |= {
@@ -172,6 +184,9 @@ def cascade_point(name: str, network: Network, p: float, *, quick: bool, repeat:
         "ours_vs_cynetdiff": None if cyn is None else rates["ours"] / cyn,
         "ours_vs_bare": rates["ours"] / rates["bare"],
         "threads_speedup": rates.get("ours_2_threads", np.nan) / rates["ours"],
+        "counts_vs_cynetdiff": None if cyn is None else rates["ours_counts"] / cyn,
+        "counts_vs_bare": rates["ours_counts"] / rates["bare"],
+        "counts_threads_speedup": rates.get("ours_counts_2_threads", np.nan) / rates["ours_counts"],
     }
 
 
@@ -292,7 +307,8 @@ def full_model(n: int, replications: int) -> dict:
 
 
 def per_call(repeat: int = 3, calls: int = 300) -> dict:
-    """Microseconds per ``Simulation.run`` call with 1, 10 and 100 replications (textbook IC,
+    """Microseconds per ``Simulation.run`` call (keys "1", "10", "100") and per
+    ``Simulation.spread`` call ("spread 1", ...) with 1, 10 and 100 replications (textbook IC,
     p = 0.05, 3 seeds, 10^3 agents): the fixed cost that an optimiser pays on every call."""
     network = graphs.erdos(1000, mean_degree=5.0)
     ties = Network(network.indptr, network.indices, np.full(network.n_edges, 0.05, np.float32))
@@ -301,6 +317,7 @@ def per_call(repeat: int = 3, calls: int = 300) -> dict:
     )
     keys = replication_keys(1, 100)
     simulation.run(keys[:1])
+    simulation.spread(keys[:1])
     out = {}
     for k in (1, 10, 100):
 
@@ -308,7 +325,12 @@ def per_call(repeat: int = 3, calls: int = 300) -> dict:
             for _ in range(calls):
                 simulation.run(keys[:k])
 
+        def spreads_of(k=k):
+            for _ in range(calls):
+                simulation.spread(keys[:k])
+
         out[str(k)] = interleaved({"run": calls_of}, repeat)["run"] / calls * 1e6
+        out[f"spread {k}"] = interleaved({"spread": spreads_of}, repeat)["spread"] / calls * 1e6
     return out
 
 
@@ -330,6 +352,7 @@ for label, params in (("general", Params(rule="cascade")),
     simulation = Simulation(network, textbook_agents(300), params, SeedSchedule.build([0, 1]), 9)
     timed(label + " 1 thread", lambda: simulation.run(keys[:2]))  # compiles or loads
     timed(label + " 2 threads", lambda: simulation.run(keys, threads=2))
+timed("spread", lambda: simulation.spread(keys[:2]))
 timed("step", lambda: (simulation.start(keys[0]), simulation.step()))
 print(json.dumps(out))
 """
@@ -444,14 +467,20 @@ def targets(results: dict) -> list[dict]:
         rows.append({"target": name, "goal": goal, "worst": worst, "met": bool(met)})
 
     cascade = results["cascade"]
-    add("cascade 1 thread / best CyNetDiff", [r["ours_vs_cynetdiff"] for r in cascade],
-        TARGETS["ours_vs_cynetdiff"])  # fmt: skip
-    add("cascade 1 thread / bare loop", [r["ours_vs_bare"] for r in cascade],
-        TARGETS["ours_vs_bare"])  # fmt: skip
-    many = [r["threads_speedup"] for r in cascade if r["runs"] >= THREAD_RUNS]
-    add(f"2 threads / 1 thread (>= {THREAD_RUNS} runs)", many, TARGETS["threads_speedup"])
-    add("2 threads / 1 thread, any batch (never slower)",
-        [r["threads_speedup"] for r in cascade], 1.0)  # fmt: skip
+    for path, label in (("counts", "final counts"), ("ours", "day statistics")):
+        add(f"cascade, {label}, 1 thread / best CyNetDiff",
+            [r[f"{path}_vs_cynetdiff"] for r in cascade], TARGETS["ours_vs_cynetdiff"])  # fmt: skip
+        add(f"cascade, {label}, 1 thread / bare loop", [r[f"{path}_vs_bare"] for r in cascade],
+            TARGETS["ours_vs_bare"])  # fmt: skip
+    for key, label in (
+        ("counts_threads_speedup", "final counts"),
+        ("threads_speedup", "day statistics"),
+    ):
+        many = [r[key] for r in cascade if r["runs"] >= THREAD_RUNS]
+        add(f"{label}: 2 threads / 1 thread (>= {THREAD_RUNS} runs)", many,
+            TARGETS["threads_speedup"])  # fmt: skip
+        add(f"{label}: 2 threads / 1 thread, any batch (never slower)",
+            [r[key] for r in cascade], 1.0)  # fmt: skip
     add("fractional / CyNetDiff LT (adoptions/s)",
         [r["fractional_vs_cynetdiff"] for r in results["fractional"]],
         TARGETS["fractional_vs_cynetdiff"])  # fmt: skip
@@ -481,21 +510,29 @@ def format_text(results: dict) -> str:
         f"CyNetDiff {m['cynetdiff'] or 'not installed'}, ndlib {m['ndlib'] or 'not installed'}",
         f"best of {results['repeat']}; runs/s; ratios measured in the same process",
         "",
-        "independent cascade (10 random seeds, p on every edge)",
-        f"{'graph':<14} {'n':>9} {'edges':>10} {'p':>5} {'runs':>6} {'ours':>8} "
-        f"{'2 threads':>9} {'CyNetDiff':>9} {'bare':>8} {'÷CyN':>5} {'÷bare':>6} {'2T÷1T':>6}",
+        "independent cascade (10 random seeds, p on every edge): final counts "
+        "(Simulation.spread, what the peers and the bare loop compute) and day statistics "
+        "(Simulation.run)",
+        f"{'':<50} {'-- final counts --':^27} {'-- day statistics --':^27}",
+        f"{'graph':<14} {'n':>9} {'p':>5} {'runs':>6} {'CyNetDiff':>9} {'bare':>8} "
+        + f"{'1 thread':>8} {'÷CyN':>5} {'÷bare':>5} {'2T÷1T':>5} " * 2,
     ]
     for r in results["cascade"]:
         rates = r["runs_per_s"]
         cyn = max((rates[e] for e in ("cynetdiff_loop", "cynetdiff_batch") if e in rates),
                   default=None)  # fmt: skip
-        ratio = "-" if r["ours_vs_cynetdiff"] is None else f"{r['ours_vs_cynetdiff']:.2f}"
-        lines.append(
-            f"{r['graph']:<14} {r['n']:>9,} {r['edges']:>10,} {r['p']:>5g} {r['runs']:>6} "
-            f"{_rate(rates['ours']):>8} {_rate(rates.get('ours_2_threads')):>9} "
-            f"{_rate(cyn):>9} {_rate(rates['bare']):>8} {ratio:>5} {r['ours_vs_bare']:>6.2f} "
-            f"{r['threads_speedup']:>6.2f}" + ("  (truncated)" if r["truncated"] else "")
+        line = (
+            f"{r['graph']:<14} {r['n']:>9,} {r['p']:>5g} {r['runs']:>6} {_rate(cyn):>9} "
+            f"{_rate(rates['bare']):>8}"
         )
+        for path, rate in (("counts", "ours_counts"), ("ours", "ours")):
+            ratio = r[f"{path}_vs_cynetdiff"]
+            speedup = r["counts_threads_speedup" if path == "counts" else "threads_speedup"]
+            line += (
+                f" {_rate(rates[rate]):>8} {'-' if ratio is None else f'{ratio:.2f}':>5} "
+                f"{r[f'{path}_vs_bare']:>5.2f} {speedup:>5.2f}"
+            )
+        lines.append(line + ("  (truncated)" if r["truncated"] else ""))
     if results["fractional"]:
         lines += [
             "",
@@ -514,8 +551,16 @@ def format_text(results: dict) -> str:
         calls = results["per_call_us"]
         lines += [
             "",
-            "per call (textbook IC, 10^3 agents): "
-            + ", ".join(f"{k} replication{'s' * (k != '1')} {v:.0f} us" for k, v in calls.items()),
+            "per call (textbook IC, 10^3 agents), run: "
+            + ", ".join(
+                f"{k} replication{'s' * (k != '1')} {v:.0f} us"
+                for k, v in calls.items()
+                if not k.startswith("spread")
+            )
+            + "; spread: "
+            + ", ".join(
+                f"{k.split()[1]} {v:.0f} us" for k, v in calls.items() if k.startswith("spread")
+            ),
         ]
     lines += [
         "",

@@ -23,6 +23,11 @@ adopt and post (weight ``sponsored_weight``); then the adopters of day ``t - 1``
 seeds post (weight 1); every post reaches every follower, marks it aware (attributed to the
 poster's origin; on the day a follower is first seen the lowest seed index wins) and, on the
 poster's first post, converts it with probability ``tie * expertise * interest * weight``.
+
+:func:`run_spread` is the same cascade when only its final counts are wanted (an influence
+estimate, an optimiser's objective): who adopts does not depend on who merely saw a post, so it
+keeps no awareness, origins or day rows, and touches a follower only when the edge's draw
+succeeds (or, once most followers it meets have adopted, checks the follower before drawing).
 """
 
 import numpy as np
@@ -45,6 +50,14 @@ from sim.kernels.diffusion import (
     SEEN_TODAY,
     earlier_origin,
 )
+
+SPREAD_ADOPTED = np.uint8(1)
+SPREAD_POSTED = np.uint8(2)  # a seed's first scheduled post is behind it (skip repeats)
+SPREAD_WINDOW = 256
+"""Followers read (and four times as many draws) before :func:`run_spread` halves its counts of
+what it found, so its choice of loop follows the cascade as it grows."""
+SPREAD_BLOCK = np.uint64(64)
+"""Edges drawn at once by :func:`run_spread`'s vectorised loop."""
 
 ORIGIN_SHIFT = 3
 LOW_BITS = np.uint8((1 << ORIGIN_SHIFT) - 1)  # ADOPTED | AWARE | SEEN_TODAY
@@ -271,3 +284,153 @@ def _lower_origin(flags, origin_of, j, origin, packed):
     _set_origin(
         flags, origin_of, j, earlier_origin(_origin(flags, origin_of, j, packed), origin), packed
     )
+
+
+@njit(cache=True, nogil=True)
+def run_spread(
+    keys, indptr, indices, tie0, uniform_tie, expertise, interest, is_seed, seed_nodes, seed_steps,
+    steps, sponsored_weight, flags, order, counts,
+):  # fmt: skip
+    """Final counts of one textbook-IC replication per key: ``counts[r]`` = (adopters, seeds
+    among them, adopters of the last step), int64 (R, 3), the numbers :func:`run_block` gives
+    (``new_adopters`` summed, ``new_seed_adopters`` summed, ``new_adopters`` of the last step).
+
+    The arrays are those of :func:`run_block` (graph, agents, schedule); ``uniform_tie`` is
+    the value every entry of ``tie0`` has, or negative when they differ (a graph with one tie
+    strength then reads no tie per edge: at 10^6 agents a cache line less per post). ``flags``
+    uint8 (N,) and ``order`` int32 (N + 1,) are scratch, zero on entry and left zero.
+
+    The same posts in the same order and the same draws as :func:`run_block`: an edge converts
+    its follower when the follower has not adopted, ``u < tie * expertise * weight`` and
+    ``u < that * interest``, so the same agents adopt on the same days; what is skipped is
+    everything that only records who saw what. Each post takes one of three loops over its
+    edges, all with that result:
+
+    - draw first, read the follower only on a success (few successes: the branch that tests
+      for one is predictable);
+    - draw a block of edges at once (vectorised), list the successes without a branch, then
+      convert them without one (successes common or the poster has many followers: a branch
+      on a coin with p = 0.2 would be mispredicted a fifth of the time);
+    - read the follower first and draw only for one who has not adopted (most followers met
+      have adopted: dense graphs, large cascades).
+
+    The choice follows the last few hundred draws and followers read (:data:`SPREAD_WINDOW`).
+    """
+    sponsored = np.float32(sponsored_weight)
+    organic = np.float32(1.0)
+    uniform = uniform_tie >= 0.0
+    tie = np.float32(uniform_tie)  # the same float32 as every tie0[e] when uniform
+    n_scheduled = seed_nodes.size
+    success = np.zeros(SPREAD_BLOCK, np.bool_)
+    listed = np.zeros(SPREAD_BLOCK, np.uint64)
+    for r in range(keys.size):
+        base = stream_base(keys[r], STREAM_CASCADE, 0)
+        n_adopted = 0
+        seed_adopters = 0
+        last_step = 0
+        cursor = 0
+        yesterday = 0  # first adopter of the previous step in ``order``
+        drawn = 0  # recent draws, and how many succeeded
+        hits = 0
+        read = 0  # recent followers read, and how many of them had adopted
+        found = 0
+        for t in range(steps):
+            today = n_adopted
+            first_seed_post = cursor
+            while cursor < n_scheduled and seed_steps[cursor] == t:  # the step's seeds adopt
+                i = np.uint64(seed_nodes[cursor])
+                if not flags[i] & SPREAD_ADOPTED:
+                    flags[i] |= SPREAD_ADOPTED
+                    order[np.uint64(n_adopted)] = i
+                    n_adopted += 1
+                    seed_adopters += 1
+                cursor += 1
+            # posts: the step's seed posts in schedule order, then yesterday's organic adopters
+            n_posts = cursor - first_seed_post + today - yesterday
+            for p in range(n_posts):
+                if first_seed_post + p < cursor:
+                    i = np.uint64(seed_nodes[first_seed_post + p])
+                    if flags[i] & SPREAD_POSTED:
+                        continue  # a repeat would draw its first post's numbers: no news
+                    flags[i] |= SPREAD_POSTED
+                    weight = sponsored
+                else:
+                    i = np.uint64(order[yesterday + first_seed_post + p - cursor])
+                    if is_seed[i]:
+                        continue  # seeds post on their schedule only
+                    weight = organic
+                source_expertise = expertise[i]
+                start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
+                if read > SPREAD_WINDOW:
+                    read >>= 1
+                    found >>= 1
+                if drawn > 4 * SPREAD_WINDOW:
+                    drawn >>= 1
+                    hits >>= 1
+                if 4 * found > 3 * read:  # most followers met had adopted: read them first
+                    read += np.int64(stop - start)
+                    for e in range(start, stop):
+                        j = np.uint64(indices[e])
+                        if flags[j] & SPREAD_ADOPTED:
+                            found += 1
+                            continue
+                        u = _uniform(base, e)
+                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
+                        if u < bound and u < bound * interest[j]:
+                            flags[j] = SPREAD_ADOPTED
+                            order[np.uint64(n_adopted)] = j
+                            n_adopted += 1
+                            seed_adopters += is_seed[j]
+                    continue
+                drawn += np.int64(stop - start)
+                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
+                    for e in range(start, stop):
+                        u = _uniform(base, e)
+                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
+                        if u < bound:
+                            j = np.uint64(indices[e])
+                            hits += 1
+                            read += 1
+                            if flags[j] & SPREAD_ADOPTED:
+                                found += 1
+                            elif u < bound * interest[j]:
+                                flags[j] = SPREAD_ADOPTED
+                                order[np.uint64(n_adopted)] = j
+                                n_adopted += 1
+                                seed_adopters += is_seed[j]
+                    continue
+                for lo in range(start, stop, SPREAD_BLOCK):  # blocks, without branches
+                    hi = min(lo + SPREAD_BLOCK, stop)
+                    for e in range(lo, hi):  # vectorised: the same draws, SIMD lanes
+                        u = float(mix64(base + (e + _ONE) * _GOLDEN) >> _S11) * _TO_UNIT
+                        tie_e = tie if uniform else tie0[e]
+                        success[e - lo] = u < tie_e * source_expertise * weight
+                    n_listed = 0
+                    for e in range(lo, hi):
+                        listed[n_listed] = e
+                        n_listed += success[e - lo]
+                    hits += n_listed
+                    read += n_listed
+                    for k in range(n_listed):
+                        e = listed[k]
+                        j = np.uint64(indices[e])
+                        f = flags[j]
+                        u = _uniform(base, e)
+                        fresh = f & SPREAD_ADOPTED == 0
+                        found += not fresh
+                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
+                        convert = fresh & (u < bound * interest[j])
+                        order[np.uint64(n_adopted)] = j  # kept only when it converts
+                        n_adopted += convert
+                        flags[j] = f | np.uint8(convert)
+                        seed_adopters += convert & is_seed[j]
+            yesterday = today
+            if t == steps - 1:
+                last_step = n_adopted - today
+            if cursor >= n_scheduled and n_adopted == today:
+                break  # quiet: no seed post left and nobody to post tomorrow
+        counts[r, 0] = n_adopted
+        counts[r, 1] = seed_adopters
+        counts[r, 2] = last_step
+        for k in range(n_adopted):  # only adopters were marked
+            flags[np.uint64(order[k])] = 0

@@ -1,7 +1,7 @@
 """The model layer: the population as arrays, seed schedules, parameters, random streams and
 the checked engine in front of the kernels. Knows arrays and plain objects, never YAML."""
 
-from sim.model.engine import STEP_STATS, RawRun, Simulation
+from sim.model.engine import STEP_STATS, RawRun, Simulation, Spread
 from sim.model.params import Params
 from sim.model.population import AgentArrays, textbook_agents
 from sim.model.schedule import SeedSchedule
@@ -14,6 +14,7 @@ __all__ = [
     "RawRun",
     "SeedSchedule",
     "Simulation",
+    "Spread",
     "replication_keys",
     "textbook_agents",
 ]

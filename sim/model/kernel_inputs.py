@@ -61,3 +61,11 @@ def is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
         and (agents.activity >= 1.0).all()
         and (agents.attention >= 1.0).all()
     )
+
+
+def uniform_tie(tie0: np.ndarray) -> float:
+    """The one value every tie has (:func:`sim.kernels.cascade.run_spread` then reads no tie
+    per edge), or -1.0 when they differ or there are none."""
+    if tie0.size == 0 or not (tie0 == tie0[0]).all():
+        return -1.0
+    return float(tie0[0])

@@ -23,11 +23,6 @@ from sim.model.tiers import TIER_NAMES
 from sim.runner.prepare import Setup
 
 
-def organic_adopters(raw) -> np.ndarray:
-    """Adopters who were not seeds, per replication (float64 (R,))."""
-    return (raw.stat("new_adopters") - raw.stat("new_seed_adopters")).sum(axis=1).astype(float)
-
-
 class PlanObjective:
     """Mean organic adopters of the plan hiring a set of agents, over fixed keys.
 
@@ -62,7 +57,7 @@ class PlanObjective:
         """Organic adopters of each selection replication (float64 (R,))."""
         simulation = self.setup.simulation(self.plan(seeds))
         self.runs += 1
-        return organic_adopters(simulation.run(self.keys, threads=self.threads))
+        return simulation.spread(self.keys, threads=self.threads).organic.astype(float)
 
     def __call__(self, seeds: Sequence[int]) -> float:
         return float(self.samples(seeds).mean())

@@ -147,9 +147,7 @@ def organic_adopters(world: World, seeds: np.ndarray, keys: np.ndarray, threads:
     if seeds.size == 0:
         return np.zeros(keys.size)
     plan = setup.plan(Strategy(name="plan", select="explicit", ids=seeds.tolist()))
-    raw = setup.simulation(plan).run(keys, threads=threads)
-    stats = raw.step_stats.sum(axis=1)
-    return (stats[:, -1] - stats[:, -2]).astype(np.float64)  # new_adopters - new_seed_adopters
+    return setup.simulation(plan).spread(keys, threads=threads).organic.astype(np.float64)
 
 
 def sweep(world: World, betas, replications: int, threads: int = 2):

@@ -118,9 +118,9 @@ def random_seeds(network: Network, k: int, seed) -> np.ndarray:
 def ours_sizes(network, agents, rule, seeds, keys, threads=1) -> np.ndarray:
     """Final sizes (seeds included) of one run per key of our engine."""
     simulation = Simulation(network, agents, Params(rule=rule), SeedSchedule.build(seeds), STEPS)
-    new = simulation.run(keys, threads=threads).step_stats[:, :, NEW_ADOPTERS]
-    _check(not new[:, -1].any(), "a cascade was still running on the last day; raise STEPS")
-    return new.sum(axis=1)
+    counts = simulation.spread(keys, threads=threads)
+    _check(not counts.last_step.any(), "a cascade was still running on the last day; raise STEPS")
+    return counts.adopters
 
 
 def ours_adopted(network, agents, rule, seeds) -> np.ndarray:
