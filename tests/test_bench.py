@@ -12,9 +12,16 @@ from sim.bench import bare, graphs
 from sim.cli.main import main
 
 
-def test_bench_quick_json_prints_the_table_as_json(capsys):
+def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
     assert main(["bench", "--quick", "--json"]) == 0
     out = capsys.readouterr().out
+    saved = tmp_path / "bench.json"
+    saved.write_text(out)
+    assert main(["bench", "--from", str(saved), "--markdown"]) == 0
+    markdown = capsys.readouterr().out.splitlines()
+    rows = [line for line in markdown if line.startswith(("| erdos_renyi", "| chung_lu"))]
+    assert len(rows) == 4  # two graphs x two probabilities at 10^4 agents
+    assert all(line.count("|") == 15 for line in rows)  # 14 columns
     results = json.loads(out)  # strict JSON: no NaN tokens
     assert {"machine", "cascade", "fractional", "full_model", "compile_s", "targets"} <= set(
         results
@@ -26,8 +33,9 @@ def test_bench_quick_json_prints_the_table_as_json(capsys):
     assert {"erdos_renyi", "chung_lu", "follower"} <= graphs_seen
     for row in results["cascade"]:
         assert row["p"] in (0.05, 0.2)
-        assert {"ours", "bare"} <= set(row["runs_per_s"])
+        assert {"ours", "ours_counts", "bare"} <= set(row["runs_per_s"])
         assert row["runs_per_s"]["ours"] > 0 and row["ours_vs_bare"] > 0
+        assert row["counts_vs_bare"] > 0
         # same model: our mean final size and the bare loop's agree roughly
         ours, loop = row["mean_size"]["ours"], row["mean_size"]["bare"]
         assert abs(ours - loop) <= 0.25 * max(ours, loop) + 5
@@ -49,3 +57,14 @@ def test_bare_loop_counts_every_coin():
     sizes = np.zeros(3, np.int64)
     coins = bare.bare_ic(indptr, indices, 1.0, np.array([0], np.int64), 3, 1, sizes)
     assert sizes.tolist() == [3, 3, 3] and coins == 6
+
+
+def test_bench_from_refuses_what_it_cannot_format(tmp_path, capsys):
+    other = tmp_path / "other.json"
+    other.write_text('{"cascade": []}')
+    assert main(["bench", "--from", str(other)]) == 2
+    assert "not an 'influence-sim bench --json' document" in capsys.readouterr().err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    assert main(["bench", "--from", str(broken)]) == 2
+    assert "not JSON" in capsys.readouterr().err

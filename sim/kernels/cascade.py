@@ -53,6 +53,7 @@ from sim.kernels.diffusion import (
 
 SPREAD_ADOPTED = np.uint8(1)
 SPREAD_POSTED = np.uint8(2)  # a seed's first scheduled post is behind it (skip repeats)
+SPREAD_SEED = np.uint8(4)  # a seed: kept in the scratch flags across replications
 SPREAD_WINDOW = 256
 """Followers read (and four times as many draws) before :func:`run_spread` halves its counts of
 what it found, so its choice of loop follows the cascade as it grows."""
@@ -95,8 +96,8 @@ def run_block(
     passed one by one: the loop then reads no tuple and takes no array view, so a replication
     costs only what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64
     (R, steps, N_STEP_STATS), ``by_origin`` int64 (R, G + 1) and ``by_community`` int64 (R, C)
-    are zeroed by the caller and indexed by replication; this path stores into them (a
-    replication's rows are written once, from counts kept in registers and small buffers).
+    are zeroed by the caller and indexed by replication; this path writes a day's row once,
+    from counts kept in registers, and adds each adopter into the origin and community rows.
 
     The state must be fresh or reset (counters zero); only the kept replication writes the
     counters. The replications whose state is not kept work on the one-byte flags (adopted,
@@ -113,8 +114,6 @@ def run_block(
     no_origin = by_origin.shape[1] - 1
     fresh_bits = ADOPTED | AWARE | SEEN_TODAY  # none set: a follower reached for the first time
     packed = no_origin < MAX_PACKED_ORIGINS  # origins live in the flag byte's upper bits
-    origin_count = np.zeros(by_origin.shape[1], np.int64)
-    community_count = np.zeros(by_community.shape[1], np.int64)
     for r in range(lo, hi):
         kept = keep_last and r == hi - 1  # this replication's final state is read: fill records
         base = stream_base(keys[r], STREAM_CASCADE, 0)
@@ -209,21 +208,19 @@ def run_block(
             if cursor >= n_scheduled and n_adopted == adopted_before[t]:
                 break  # quiet: no seed post left and nobody to post tomorrow
         days = min(t + 1, steps)
-        # adoptions by origin and community: counted here, then stored into the row (an
-        # adopter's origin is final once its first day ends)
-        for k in range(n_adopted):
-            j = np.uint64(order[k])
-            origin_count[_slot(flags, origin_of, j, packed, no_origin)] += 1
-            community_count[community[j]] += 1
-        for k in range(n_adopted):
-            j = np.uint64(order[k])
-            slot = _slot(flags, origin_of, j, packed, no_origin)
-            by_origin[r, slot] = origin_count[slot]
-            by_community[r, community[j]] = community_count[community[j]]
-        for k in range(n_adopted):
-            j = np.uint64(order[k])
-            origin_count[_slot(flags, origin_of, j, packed, no_origin)] = 0
-            community_count[community[j]] = 0
+        # adoptions by origin and community, added into the rows (zero on entry; an adopter's
+        # origin is final once its first day ends); one community: every adopter is in it
+        origin_row = by_origin[r]
+        if by_community.shape[1] == 1:
+            by_community[r, 0] = n_adopted
+            for k in range(n_adopted):
+                origin_row[_slot(flags, origin_of, np.uint64(order[k]), packed, no_origin)] += 1
+        else:
+            community_row = by_community[r]
+            for k in range(n_adopted):
+                j = np.uint64(order[k])
+                origin_row[_slot(flags, origin_of, j, packed, no_origin)] += 1
+                community_row[community[j]] += 1
         if kept:
             counters[N_ADOPTED] = n_adopted
             counters[SEED_CURSOR] = cursor
@@ -288,17 +285,19 @@ def _lower_origin(flags, origin_of, j, origin, packed):
 
 @njit(cache=True, nogil=True)
 def run_spread(
-    keys, indptr, indices, tie0, uniform_tie, expertise, interest, is_seed, seed_nodes, seed_steps,
-    steps, sponsored_weight, flags, order, counts,
+    keys, indptr, indices, tie0, expertise, interest, uniform, seed_nodes, seed_steps, steps,
+    sponsored_weight, flags, order, counts,
 ):  # fmt: skip
     """Final counts of one textbook-IC replication per key: ``counts[r]`` = (adopters, seeds
     among them, adopters of the last step), int64 (R, 3), the numbers :func:`run_block` gives
     (``new_adopters`` summed, ``new_seed_adopters`` summed, ``new_adopters`` of the last step).
 
-    The arrays are those of :func:`run_block` (graph, agents, schedule); ``uniform_tie`` is
-    the value every entry of ``tie0`` has, or negative when they differ (a graph with one tie
-    strength then reads no tie per edge: at 10^6 agents a cache line less per post). ``flags``
-    uint8 (N,) and ``order`` int32 (N + 1,) are scratch, zero on entry and left zero.
+    The arrays are those of :func:`run_block` (graph, agents, schedule). ``uniform`` float64
+    (3,) holds the one value every tie, every expertise and every interest has, or -1 where
+    they differ: a constant is then not read per edge or per agent (at 10^6 agents each array
+    read is a cache miss). ``flags`` uint8 (N,) is scratch holding :data:`SPREAD_SEED` for the
+    seeds and nothing else on entry, and left so (the seed bit sits beside the adoption bit,
+    read in the same byte); ``order`` int32 (N + 1,) is scratch.
 
     The same posts in the same order and the same draws as :func:`run_block`: an edge converts
     its follower when the follower has not adopted, ``u < tie * expertise * weight`` and
@@ -318,8 +317,10 @@ def run_spread(
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
-    uniform = uniform_tie >= 0.0
-    tie = np.float32(uniform_tie)  # the same float32 as every tie0[e] when uniform
+    one_tie, one_expertise, one_interest = uniform[0] >= 0, uniform[1] >= 0, uniform[2] >= 0
+    tie = np.float32(uniform[0])  # the same float32 as every tie0[e] when one_tie
+    expertise_all = np.float32(uniform[1])
+    interest_all = np.float32(uniform[2])
     n_scheduled = seed_nodes.size
     success = np.zeros(SPREAD_BLOCK, np.bool_)
     listed = np.zeros(SPREAD_BLOCK, np.uint64)
@@ -356,10 +357,10 @@ def run_spread(
                     weight = sponsored
                 else:
                     i = np.uint64(order[yesterday + first_seed_post + p - cursor])
-                    if is_seed[i]:
+                    if flags[i] & SPREAD_SEED:
                         continue  # seeds post on their schedule only
                     weight = organic
-                source_expertise = expertise[i]
+                source_expertise = expertise_all if one_expertise else expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 if read > SPREAD_WINDOW:
                     read >>= 1
@@ -375,35 +376,37 @@ def run_spread(
                             found += 1
                             continue
                         u = _uniform(base, e)
-                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
-                        if u < bound and u < bound * interest[j]:
-                            flags[j] = SPREAD_ADOPTED
+                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
+                        if u < bound and u < bound * (
+                            interest_all if one_interest else interest[j]
+                        ):
+                            flags[j] |= SPREAD_ADOPTED
                             order[np.uint64(n_adopted)] = j
                             n_adopted += 1
-                            seed_adopters += is_seed[j]
+                            seed_adopters += (flags[j] & SPREAD_SEED) != 0
                     continue
                 drawn += np.int64(stop - start)
                 if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
                     for e in range(start, stop):
                         u = _uniform(base, e)
-                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
+                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
                         if u < bound:
                             j = np.uint64(indices[e])
                             hits += 1
                             read += 1
                             if flags[j] & SPREAD_ADOPTED:
                                 found += 1
-                            elif u < bound * interest[j]:
-                                flags[j] = SPREAD_ADOPTED
+                            elif u < bound * (interest_all if one_interest else interest[j]):
+                                flags[j] |= SPREAD_ADOPTED
                                 order[np.uint64(n_adopted)] = j
                                 n_adopted += 1
-                                seed_adopters += is_seed[j]
+                                seed_adopters += (flags[j] & SPREAD_SEED) != 0
                     continue
                 for lo in range(start, stop, SPREAD_BLOCK):  # blocks, without branches
                     hi = min(lo + SPREAD_BLOCK, stop)
                     for e in range(lo, hi):  # vectorised: the same draws, SIMD lanes
                         u = float(mix64(base + (e + _ONE) * _GOLDEN) >> _S11) * _TO_UNIT
-                        tie_e = tie if uniform else tie0[e]
+                        tie_e = tie if one_tie else tie0[e]
                         success[e - lo] = u < tie_e * source_expertise * weight
                     n_listed = 0
                     for e in range(lo, hi):
@@ -418,12 +421,13 @@ def run_spread(
                         u = _uniform(base, e)
                         fresh = f & SPREAD_ADOPTED == 0
                         found += not fresh
-                        bound = (tie if uniform else tie0[e]) * source_expertise * weight
-                        convert = fresh & (u < bound * interest[j])
+                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
+                        interest_j = interest_all if one_interest else interest[j]
+                        convert = fresh & (u < bound * interest_j)
                         order[np.uint64(n_adopted)] = j  # kept only when it converts
                         n_adopted += convert
                         flags[j] = f | np.uint8(convert)
-                        seed_adopters += convert & is_seed[j]
+                        seed_adopters += convert & ((f & SPREAD_SEED) != 0)
             yesterday = today
             if t == steps - 1:
                 last_step = n_adopted - today
@@ -433,4 +437,4 @@ def run_spread(
         counts[r, 1] = seed_adopters
         counts[r, 2] = last_step
         for k in range(n_adopted):  # only adopters were marked
-            flags[np.uint64(order[k])] = 0
+            flags[np.uint64(order[k])] &= SPREAD_SEED

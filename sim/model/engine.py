@@ -33,7 +33,7 @@ from sim.model.kernel_inputs import (
     instigators,
     is_textbook_cascade,
     kernel_graph,
-    uniform_tie,
+    uniform_values,
 )
 from sim.model.params import Params
 from sim.model.population import AgentArrays
@@ -173,7 +173,11 @@ class Simulation(Views):
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
         self._textbook = is_textbook_cascade(self._params, self._agents)
-        self._uniform_tie = uniform_tie(self._graph.tie0) if self._textbook else -1.0
+        self._uniform = (
+            uniform_values(self._graph.tie0, self._agents.expertise, self._agents.interest)
+            if self._textbook
+            else None
+        )
         self._no_replication_yet()
 
     def _take_inputs(self, network, agents, params, schedule, steps, topic, sponsored_weight):
@@ -327,16 +331,18 @@ class Simulation(Views):
         announce_compile(cascade.run_spread)
         g, a, s = self._graph, self._agents, self._schedule
         cascade.run_spread(
-            keys, g.indptr, g.indices, g.tie0, self._uniform_tie, a.expertise, a.interest,
-            a.is_seed, s.nodes, s.steps, self.steps, self.sponsored_weight, *scratch, counts,
+            keys, g.indptr, g.indices, g.tie0, a.expertise, a.interest, self._uniform, s.nodes,
+            s.steps, self.steps, self.sponsored_weight, *scratch, counts,
         )  # fmt: skip
 
     def _spread_scratch(self, threads: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per-thread scratch of :meth:`spread` (flags, order), allocated once and always left
-        zero by the kernel."""
+        """Per-thread scratch of :meth:`spread` (flags with the seeds marked, order),
+        allocated once; the kernel leaves the flags as it found them."""
         while len(self._spread) < threads:
             n = self.network.n_nodes
-            self._spread.append((np.zeros(n, np.uint8), np.zeros(n + 1, NODE)))
+            flags = np.zeros(n, np.uint8)
+            flags[self.schedule.seeds] = cascade.SPREAD_SEED
+            self._spread.append((flags, np.zeros(n + 1, NODE)))
         return self._spread
 
     def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:

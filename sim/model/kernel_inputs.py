@@ -63,9 +63,10 @@ def is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
     )
 
 
-def uniform_tie(tie0: np.ndarray) -> float:
-    """The one value every tie has (:func:`sim.kernels.cascade.run_spread` then reads no tie
-    per edge), or -1.0 when they differ or there are none."""
-    if tie0.size == 0 or not (tie0 == tie0[0]).all():
-        return -1.0
-    return float(tie0[0])
+def uniform_values(*arrays: np.ndarray) -> np.ndarray:
+    """For each array the one value all its entries have, or -1.0 when they differ or it is
+    empty (float64 (len(arrays),)): :func:`sim.kernels.cascade.run_spread` then reads no
+    constant per edge or per agent. The arrays hold values in 0..1."""
+    return np.array(
+        [float(a[0]) if a.size and (a == a[0]).all() else -1.0 for a in arrays], dtype=np.float64
+    )
