@@ -634,7 +634,7 @@ def format_markdown(results: dict) -> str:
     for t in results["targets"]:
         sign = "<=" if t["target"].startswith("cold") else ">="
         lines.append(
-            f"| {t['target']} | {sign} {t['goal']:g} | {t['worst']:.2f} "
+            f"| {t['target']} | {sign} {t['goal']:g} | {t['worst']:.3f} "
             f"| {'yes' if t['met'] else 'no'} |"
         )
     return "\n".join(lines)
