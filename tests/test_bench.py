@@ -18,8 +18,8 @@ def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
     saved = tmp_path / "bench.json"
     saved.write_text(out)
     assert main(["bench", "--from", str(saved), "--markdown"]) == 0
-    markdown = capsys.readouterr().out.splitlines()
-    rows = [line for line in markdown if line.startswith(("| erdos_renyi", "| chung_lu"))]
+    cascade_table = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    rows = [line for line in cascade_table if line.startswith(("| erdos_renyi", "| chung_lu"))]
     assert len(rows) == 4  # two graphs x two probabilities at 10^4 agents
     assert all(line.count("|") == 15 for line in rows)  # 14 columns
     results = json.loads(out)  # strict JSON: no NaN tokens
