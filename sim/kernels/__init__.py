@@ -37,6 +37,7 @@ try:  # decorate every kernel now, with the salted cache folder in force
         counter_rng,
         diffusion,
         growth,
+        prefetch,
         rr_sets,
         well_mixed,
     )
