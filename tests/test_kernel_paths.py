@@ -351,3 +351,44 @@ def test_spread_on_other_settings_is_run_reduced():
         got = simulation.spread(keys, threads=threads)
         np.testing.assert_array_equal(got.adopters, expected.adopters)
         np.testing.assert_array_equal(got.organic, expected.adopters - expected.seed_adopters)
+
+
+@pytest.mark.parametrize("active_steps", [None, 3])
+@pytest.mark.parametrize("name", ["line", "sparse", "followers-repeated", "flood-partial"])
+def test_spread_counts_any_posting_days(name, active_steps):
+    """Under the cascade rule only an adopter's first post can convert, so ``spread`` keeps
+    its kernel for any ``active_steps`` (``run`` then takes the general kernel): the same
+    final counts."""
+    network, agents, schedule, weight, steps = CASES[name]
+    params = Params(rule="cascade", active_steps=active_steps)
+    simulation = Simulation(
+        network, agents, params, schedule, steps, topic=agents.topics[-1], sponsored_weight=weight
+    )
+    assert not simulation._textbook and simulation._counts_only
+    keys = replication_keys(6, 40)
+    expected = Spread.of(simulation.run(keys))
+    assert expected.adopters.max() > schedule.seeds.size
+    assert_same_counts(simulation, keys, expected)
+
+
+def test_spread_on_a_well_mixed_population_is_run_reduced():
+    from sim.model import textbook_agents
+    from sim.network.well_mixed import WellMixed
+
+    agents = textbook_agents(500)
+    agents = AgentArrays(
+        agents.topics,
+        agents.expertise,
+        agents.interest,
+        np.full(500, 0.005),
+        agents.min_sources,
+        agents.activity,
+        agents.attention,
+    )
+    simulation = Simulation(
+        WellMixed(500), agents, Params(rule="fractional"), SeedSchedule.build([0, 1, 2]), 20
+    )
+    keys = replication_keys(3, 5)
+    expected = simulation.run(keys).final_adopters()
+    assert expected.min() > 3  # it spread beyond the seeds
+    np.testing.assert_array_equal(simulation.spread(keys).adopters, expected)

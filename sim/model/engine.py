@@ -173,9 +173,10 @@ class Simulation(Views):
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
         self._textbook = is_textbook_cascade(self._params, self._agents)
+        self._counts_only = is_textbook_cascade(self._params, self._agents, counts_only=True)
         self._uniform = (
             uniform_values(self._graph.tie0, self._agents.expertise, self._agents.interest)
-            if self._textbook
+            if self._counts_only
             else None
         )
         self._no_replication_yet()
@@ -300,12 +301,12 @@ class Simulation(Views):
         the same keys, without the per-day rows, attribution or the agents' final state.
 
         Under textbook independent-cascade settings (the ``cascade`` rule, certain posting and
-        attention, one posting day, fixed ties, no outside adoptions) this runs
+        attention, fixed ties, no outside adoptions, no delays; any ``active_steps``) this runs
         :func:`sim.kernels.cascade.run_spread`, which records nothing but who adopted: several
         times faster than :meth:`run` on small cascades, the cost an influence estimate or an
         optimiser pays per call. Otherwise it is :meth:`run` reduced to its final counts.
         ``threads`` as in :meth:`run` (the numbers do not depend on it)."""
-        if not self._textbook:
+        if not self._counts_only:
             return Spread.of(self.run(keys, threads=threads))
         keys = as_keys(keys)
         threads = _thread_count(threads, keys.size)

@@ -45,16 +45,22 @@ def instigators(rule: str, threshold: np.ndarray, is_seed: np.ndarray) -> np.nda
     return np.flatnonzero((threshold <= 0) & ~is_seed).astype(NODE)
 
 
-def is_textbook_cascade(params: kernel.Params, agents: kernel.Agents) -> bool:
+def is_textbook_cascade(
+    params: kernel.Params, agents: kernel.Agents, *, counts_only: bool = False
+) -> bool:
     """True when the ``cascade`` rule reduces to textbook independent cascade, so the frontier
     path :mod:`sim.kernels.cascade` gives the general kernel's numbers: certain posting and
-    attention, one posting day, ties that neither decay nor grow, no external influence."""
+    attention, one posting day, ties that neither decay nor grow, no external influence.
+
+    With ``counts_only`` (the final counts of :func:`sim.kernels.cascade.run_spread`) any
+    number of posting days will do: only an adopter's first post, the day after it adopts,
+    can convert anyone, so later posts change the day rows but not who adopts when."""
     return bool(
         params.rule == kernel.CASCADE
         and not params.timed
         and not params.tracing
         and not params.changing_ties
-        and params.active_steps == 1
+        and (counts_only or params.active_steps == 1)
         and params.inv_tie_half_life == 0.0
         and params.reinforcement == 0.0
         and params.external_p == 0.0

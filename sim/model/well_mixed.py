@@ -110,6 +110,7 @@ class WellMixedSimulation(Simulation):
         self.state = self._allocate(None)
         self.n_communities = max(network.n_communities, 1)
         self._textbook = False
+        self._counts_only = False
         self._no_replication_yet()
 
     def _mixed_arrays(self) -> kernel.Mixed:
