@@ -420,7 +420,7 @@ def run_spread(
                 for lo in range(start, stop, SPREAD_BLOCK):  # blocks, without branches
                     hi = min(lo + SPREAD_BLOCK, stop)
                     for e in range(lo, hi):  # vectorised: the same draws, SIMD lanes
-                        u = float(mix64(base + (e + _ONE) * _GOLDEN) >> _S11) * _TO_UNIT
+                        u = _uniform(base, e)
                         tie_e = tie if one_tie else tie0[e]
                         success[e - lo] = u < tie_e * source_expertise * weight
                     n_listed = 0

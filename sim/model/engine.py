@@ -282,18 +282,7 @@ class Simulation(Views):
             self._day = self.steps if n_reps else None
             self._stepped = None
             return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
-        states = self._thread_states(threads)
-        # Measure the work: a few replications on this thread first. When the rest would take
-        # less than starting threads costs, finish on this thread, so more threads are never
-        # slower (the numbers do not depend on it). Either way every state is left reset.
-        done = 2 * threads
-        seconds = self._run_one_thread(keys, out, 0, done, states[0], keep_last=False)
-        per_replication = seconds / done
-        if per_replication * (n_reps - done) < PARALLEL_MIN_SECONDS:
-            self._run_one_thread(keys, out, done, n_reps, states[0], keep_last=False)
-        else:
-            bounds = done + _blocks(n_reps - done, threads, per_replication)
-            self._run_threads(keys, out, bounds, states)
+        self._run_threads(keys, out, threads)
         return RawRun(labels.astype(np.int64), step_stats, by_origin, by_community)
 
     def spread(self, keys: np.ndarray, threads: int = 1) -> Spread:
@@ -311,21 +300,15 @@ class Simulation(Views):
         keys = as_keys(keys)
         threads = _thread_count(threads, keys.size)
         counts = np.zeros((keys.size, 3), dtype=COUNT)
-        scratch = self._spread_scratch(threads)
-        start = time.perf_counter()
-        done = keys.size if threads == 1 else 2 * threads
-        self._spread_block(keys[:done], scratch[0], counts[:done])
-        per_replication = (time.perf_counter() - start) / max(done, 1)
-        if done < keys.size:
-            if per_replication * (keys.size - done) < PARALLEL_MIN_SECONDS:
-                self._spread_block(keys[done:], scratch[0], counts[done:])
-            else:
-                bounds = done + _blocks(keys.size - done, threads, per_replication)
-                _share(
-                    bounds,
-                    scratch,
-                    lambda lo, hi, own: self._spread_block(keys[lo:hi], own, counts[lo:hi]),
-                )
+        scratch = self._spread_scratch(threads)[:threads]
+        if threads == 1:
+            self._spread_block(keys, scratch[0], counts)
+        else:
+            _measured_share(
+                keys.size,
+                scratch,
+                lambda lo, hi, own: self._spread_block(keys[lo:hi], own, counts[lo:hi]),
+            )
         return Spread(counts[:, 0], counts[:, 1], counts[:, 2])
 
     def _spread_block(self, keys, scratch, counts) -> None:
@@ -406,9 +389,10 @@ class Simulation(Views):
             self.state = new
         self._states = [new if s is old else s for s in self._states]
 
-    def _run_threads(self, keys, out, bounds: np.ndarray, states: list) -> None:
-        """Blocks ``bounds[b] .. bounds[b + 1] - 1`` of replications shared among this thread
-        and one worker thread per further state (:func:`_share`)."""
+    def _run_threads(self, keys, out, threads: int) -> None:
+        """Replications shared among this thread and ``threads - 1`` worker threads, each with
+        its own state (:func:`_measured_share`); every state is left reset."""
+        states = self._thread_states(threads)
         lock = threading.Lock()
         holders = [[state] for state in states]  # a holder's state is replaced when it grows
 
@@ -422,7 +406,7 @@ class Simulation(Views):
 
         for state in states:
             self._reset_state(state)
-        _share(bounds, holders, work)
+        _measured_share(keys.size, holders, work)
 
     def _thread_states(self, threads: int) -> list[kernel.State]:
         """One fresh state per thread (views into one stacked allocation), allocated once and
@@ -547,6 +531,23 @@ def _thread_count(threads, n_reps: int) -> int:
         raise InputError(f"threads: must be an integer >= 1, got {threads!r}")
     threads = min(int(threads), numba.config.NUMBA_NUM_THREADS)
     return 1 if n_reps < 8 * threads else threads
+
+
+def _measured_share(n_reps: int, owners: list, work) -> None:
+    """``work(lo, hi, owner)`` over replications 0 .. ``n_reps`` - 1 with one owner (kernel
+    state) per thread. A few replications run on this thread first and are timed; when the
+    rest would take less than starting threads costs (:data:`PARALLEL_MIN_SECONDS`), they
+    finish here, so more threads are never slower; otherwise they are dealt out in blocks
+    (:func:`_share`). The numbers do not depend on it."""
+    threads = len(owners)
+    done = min(2 * threads, n_reps)
+    start = time.perf_counter()
+    work(0, done, owners[0])
+    per_replication = (time.perf_counter() - start) / max(done, 1)
+    if per_replication * (n_reps - done) < PARALLEL_MIN_SECONDS:
+        work(done, n_reps, owners[0])
+    else:
+        _share(done + _blocks(n_reps - done, threads, per_replication), owners, work)
 
 
 def _share(bounds: np.ndarray, owners: list, work) -> None:
