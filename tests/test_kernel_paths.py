@@ -340,10 +340,12 @@ def test_spread_flood_reads_followers_first(name):
 
 
 def test_spread_on_other_settings_is_run_reduced():
-    """Settings off the textbook path (here the threshold rule) give run's final counts."""
+    """Settings off the textbook paths (here the threshold rule with fading memory) give
+    run's final counts."""
     network, agents, schedule, weight, steps = CASES["erdos-renyi"]
-    params = Params(rule="threshold", active_steps=2)
+    params = Params(rule="threshold", active_steps=2, memory_half_life=4.0)
     simulation = Simulation(network, agents, params, schedule, steps, sponsored_weight=weight)
+    assert not simulation._counts_only
     keys = replication_keys(8, 20)
     expected = Spread.of(simulation.run(keys))
     assert expected.adopters.max() > schedule.seeds.size

@@ -39,6 +39,7 @@ try:  # decorate every kernel now, with the salted cache folder in force
         growth,
         prefetch,
         rr_sets,
+        threshold,
         well_mixed,
     )
 finally:

@@ -24,14 +24,16 @@ import numpy as np
 
 from sim.dtypes import ACCUM, COUNT, KEY, NODE, VALUE
 from sim.errors import InputError
-from sim.kernels import batch, cascade
+from sim.kernels import batch, cascade, threshold
 from sim.kernels import diffusion as kernel
 from sim.model.checks import as_keys, check_inputs
 from sim.model.delays import kernel_delay
 from sim.model.kernel_inputs import (
+    adoption_cutoff,
     initial_queue,
     instigators,
     is_textbook_cascade,
+    is_textbook_threshold,
     kernel_graph,
     uniform_values,
 )
@@ -173,12 +175,19 @@ class Simulation(Views):
         self.state.agent["interest"] = self._agents.interest
         self.n_communities = max(network.n_communities, 1)
         self._textbook = is_textbook_cascade(self._params, self._agents)
-        self._counts_only = is_textbook_cascade(self._params, self._agents, counts_only=True)
+        self._threshold_path = is_textbook_threshold(self._params, self._agents)
+        self._counts_only = self._threshold_path or is_textbook_cascade(
+            self._params, self._agents, counts_only=True
+        )
         self._uniform = (
             uniform_values(self._graph.tie0, self._agents.expertise, self._agents.interest)
             if self._counts_only
             else None
         )
+        self._cutoff = adoption_cutoff(self._params, self._agents) if self._threshold_path else None
+        # distinct sources are counted only when some agent needs more than one
+        many = self._agents.min_sources.max(initial=0) > 1
+        self._min_sources = self._agents.min_sources if many else _NO_SOURCES
         self._no_replication_yet()
 
     def _take_inputs(self, network, agents, params, schedule, steps, topic, sponsored_weight):
@@ -289,11 +298,14 @@ class Simulation(Views):
         """The final counts of one replication per key (uint64): what :meth:`run` gives for
         the same keys, without the per-day rows, attribution or the agents' final state.
 
-        Under textbook independent-cascade settings (the ``cascade`` rule, certain posting and
-        attention, fixed ties, no outside adoptions, no delays; any ``active_steps``) this runs
-        :func:`sim.kernels.cascade.run_spread`, which records nothing but who adopted: several
-        times faster than :meth:`run` on small cascades, the cost an influence estimate or an
-        optimiser pays per call. Otherwise it is :meth:`run` reduced to its final counts.
+        Under textbook settings (certain posting and attention, fixed ties, no outside
+        adoptions, no delays; any ``active_steps``) this runs a kernel that records nothing
+        but who adopted: :func:`sim.kernels.cascade.run_spread` for the ``cascade`` rule
+        (independent cascade), :func:`sim.kernels.threshold.run_threshold_spread` for
+        ``threshold`` and ``fractional`` (with influence that does not fade: Centola–Macy and
+        the linear threshold). It is several times faster than :meth:`run` on small cascades,
+        the cost an influence estimate or an optimiser pays per call. Otherwise it is
+        :meth:`run` reduced to its final counts.
         ``threads`` as in :meth:`run` (the numbers do not depend on it)."""
         if not self._counts_only:
             return Spread.of(self.run(keys, threads=threads))
@@ -312,21 +324,41 @@ class Simulation(Views):
         return Spread(counts[:, 0], counts[:, 1], counts[:, 2])
 
     def _spread_block(self, keys, scratch, counts) -> None:
-        announce_compile(cascade.run_spread)
         g, a, s = self._graph, self._agents, self._schedule
+        if self._threshold_path:
+            announce_compile(threshold.run_threshold_spread)
+            p = self._params
+            threshold.run_threshold_spread(
+                keys.size, g.indptr, g.indices, g.tie0, a.expertise, a.interest, self._uniform,
+                self._cutoff, self._min_sources,
+                a.instigators, s.nodes, s.steps, self.steps, p.active_steps,
+                p.rule == kernel.THRESHOLD, self.sponsored_weight, *scratch, counts,
+            )  # fmt: skip
+            return
+        announce_compile(cascade.run_spread)
         cascade.run_spread(
             keys, g.indptr, g.indices, g.tie0, a.expertise, a.interest, self._uniform, s.nodes,
             s.steps, self.steps, self.sponsored_weight, *scratch, counts,
         )  # fmt: skip
 
-    def _spread_scratch(self, threads: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per-thread scratch of :meth:`spread` (flags with the seeds marked, order),
-        allocated once; the kernel leaves the flags as it found them."""
+    def _spread_scratch(self, threads: int) -> list[tuple[np.ndarray, ...]]:
+        """Per-thread scratch of :meth:`spread`, allocated once and left by the kernel as it
+        found it: flags with the seeds marked and the work lists (order; under the threshold
+        rules also influence, distinct sources, the day's checks, the touched agents and the
+        day bounds)."""
         while len(self._spread) < threads:
             n = self.network.n_nodes
             flags = np.zeros(n, np.uint8)
-            flags[self.schedule.seeds] = cascade.SPREAD_SEED
-            self._spread.append((flags, np.zeros(n + 1, NODE)))
+            if not self._threshold_path:
+                flags[self.schedule.seeds] = cascade.SPREAD_SEED
+                self._spread.append((flags, np.zeros(n + 1, NODE)))
+                continue
+            flags[self.schedule.seeds] = threshold.THRESHOLD_SEED
+            self._spread.append((
+                flags, np.zeros(n, ACCUM), np.zeros(self._min_sources.size, np.int32),
+                np.zeros(n + 1, NODE), np.zeros(n + 1, NODE), np.zeros(n + 1, NODE),
+                np.zeros(self.steps + 1, COUNT),
+            ))  # fmt: skip
         return self._spread
 
     def _run_one_thread(self, keys, out, lo: int, hi: int, state, *, keep_last: bool) -> float:
@@ -512,6 +544,8 @@ PARALLEL_MIN_SECONDS = 1e-3
 BLOCK_SECONDS = 3e-4
 """Least estimated work per block of replications handed to a thread."""
 
+
+_NO_SOURCES = np.empty(0, np.int32)  # run_threshold_spread: nobody needs two sources
 
 # ---------------------------------------------------------------------------- checks
 _pools: dict[int, ThreadPoolExecutor] = {}

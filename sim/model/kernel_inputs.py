@@ -1,6 +1,6 @@
 """What the engine hands the kernels besides the checked arrays: the graph with its tie
 history, Granovetter's instigators, the room for delayed exposures, and whether the textbook
-independent-cascade path applies."""
+independent-cascade and threshold paths apply."""
 
 from __future__ import annotations
 
@@ -69,10 +69,48 @@ def is_textbook_cascade(
     )
 
 
+def is_textbook_threshold(params: kernel.Params, agents: kernel.Agents) -> bool:
+    """True when the ``threshold`` or ``fractional`` rule reduces to its textbook model (the
+    Centola–Macy threshold, the linear threshold): certain posting and attention, ties that
+    neither decay nor grow, influence that does not fade, no external influence, no delays or
+    changing ties. :func:`sim.kernels.threshold.run_threshold_spread` then gives the general
+    kernel's final counts (any ``active_steps``)."""
+    return bool(
+        params.rule in (kernel.THRESHOLD, kernel.FRACTIONAL)
+        and not params.timed
+        and not params.tracing
+        and not params.changing_ties
+        and params.inv_tie_half_life == 0.0
+        and params.reinforcement == 0.0
+        and params.inv_memory_half_life == 0.0
+        and params.external_p == 0.0
+        and (agents.activity >= 1.0).all()
+        and (agents.attention >= 1.0).all()
+    )
+
+
+def adoption_cutoff(params: kernel.Params, agents: kernel.Agents) -> np.ndarray:
+    """The influence at which each agent adopts under ``threshold`` or ``fractional``, float64
+    (N,): the level (``threshold``, times ``norm`` under ``fractional``) less the general
+    kernel's relative rounding tolerance, computed with the same float operations as
+    :func:`sim.kernels.diffusion._adopt_phase`; +inf for an agent who trusts nobody under
+    ``fractional`` (it cannot adopt) and for an infinite threshold."""
+    level = agents.threshold.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # an infinite threshold: inf * 0 and inf - inf
+        if params.rule == kernel.FRACTIONAL:
+            level = level * agents.norm
+        cutoff = level - 1e-9 * np.abs(level)
+    if params.rule == kernel.FRACTIONAL:
+        cutoff[agents.norm <= 0.0] = np.inf
+    cutoff[np.isnan(cutoff)] = np.inf  # the kernel's comparison with NaN is False: never
+    return cutoff
+
+
 def uniform_values(*arrays: np.ndarray) -> np.ndarray:
     """For each array the one value all its entries have, or -1.0 when they differ or it is
-    empty (float64 (len(arrays),)): :func:`sim.kernels.cascade.run_spread` then reads no
-    constant per edge or per agent. The arrays hold values in 0..1."""
+    empty (float64 (len(arrays),)): the final-counts kernels (:mod:`sim.kernels.cascade`,
+    :mod:`sim.kernels.threshold`) then read no constant per edge or per agent. The arrays hold
+    values in 0..1."""
     return np.array(
         [float(a[0]) if a.size and (a == a[0]).all() else -1.0 for a in arrays], dtype=np.float64
     )
