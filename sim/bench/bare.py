@@ -44,3 +44,14 @@ def bare_ic(indptr, indices, p, seeds, runs, seed, sizes):
         for k in range(size):  # reset only what this run touched
             active[frontier[k]] = False
     return coins
+
+
+@njit(cache=True, nogil=True)
+def spin(n):
+    """``n`` steps of a 64-bit LCG with a xorshift: arithmetic only, no memory. Two threads
+    running it at once show how much of a second core this machine gives for that long."""
+    x = np.uint64(1)
+    for _ in range(n):
+        x = x * np.uint64(6364136223846793005) + np.uint64(1442695040888963407)
+        x ^= x >> np.uint64(29)
+    return x
