@@ -318,7 +318,9 @@ def run_spread(
 
     The choice follows the last few hundred draws and followers read (:data:`SPREAD_WINDOW`).
     The edge lists of the posts a few ahead are prefetched (:mod:`sim.kernels.prefetch`): in a
-    large cascade on a large graph each is a cache miss, and the misses then overlap.
+    large cascade on a large graph each is a cache miss, and the misses then overlap. So are an
+    adopter's offsets as it adopts and the first posters' edge lists as a day begins, so the
+    few misses of a small cascade's day overlap too.
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
@@ -351,6 +353,13 @@ def run_spread(
                     n_adopted += 1
                     seed_adopters += 1
                 cursor += 1
+            # the edge lists of the first organic posters (their offsets were prefetched when
+            # they adopted): a small cascade's few misses of the day then overlap
+            for k in range(yesterday, min(today, yesterday + SPREAD_AHEAD // 2)):
+                ahead = indptr[np.uint64(order[k])]
+                prefetch(indices, ahead)
+                if not one_tie:
+                    prefetch(tie0, ahead)
             # posts: the step's seed posts in schedule order, then yesterday's organic adopters
             n_posts = cursor - first_seed_post + today - yesterday
             for p in range(n_posts):
@@ -396,6 +405,7 @@ def run_spread(
                             interest_all if one_interest else interest[j]
                         ):
                             flags[j] |= SPREAD_ADOPTED
+                            prefetch(indptr, j)  # it posts tomorrow
                             order[np.uint64(n_adopted)] = j
                             n_adopted += 1
                             seed_adopters += (flags[j] & SPREAD_SEED) != 0
@@ -413,6 +423,7 @@ def run_spread(
                                 found += 1
                             elif u < bound * (interest_all if one_interest else interest[j]):
                                 flags[j] |= SPREAD_ADOPTED
+                                prefetch(indptr, j)  # it posts tomorrow
                                 order[np.uint64(n_adopted)] = j
                                 n_adopted += 1
                                 seed_adopters += (flags[j] & SPREAD_SEED) != 0
@@ -439,6 +450,7 @@ def run_spread(
                         bound = (tie if one_tie else tie0[e]) * source_expertise * weight
                         interest_j = interest_all if one_interest else interest[j]
                         convert = fresh & (u < bound * interest_j)
+                        prefetch(indptr, j)  # it may post tomorrow
                         order[np.uint64(n_adopted)] = j  # kept only when it converts
                         n_adopted += convert
                         flags[j] = f | np.uint8(convert)
