@@ -16,7 +16,9 @@ What keeps the loop lean: every array index is unsigned, so numba emits no negat
 wrap-around per access; a fresh follower (the common case: not yet aware, not adopted) takes one
 test on its flag byte; and the agents' 32-byte records, read only for the replication whose
 final state is kept, are written after that replication from the lists it built (awareness
-and adoption in order, day by day), never inside the loop.
+and adoption in order, day by day), never inside the loop. The edge lists of the posters a few
+ahead, an adopter's offsets as it adopts and the first posters' edge lists as a day begins are
+prefetched (:mod:`sim.kernels.prefetch`), so cache misses on a large graph overlap.
 
 Order of one day ``t`` (as in :mod:`sim.kernels.diffusion`): the seeds scheduled on day ``t``
 adopt and post (weight ``sponsored_weight``); then the adopters of day ``t - 1`` that are not
@@ -148,14 +150,24 @@ def run_block(
                 cursor += 1
             posts = cursor - first_seed_post
             organic_lo = adopted_before[t - 1] if t > 0 else 0
-            n_posts = cursor - first_seed_post + adopted_before[t] - organic_lo
+            organic_hi = adopted_before[t]
+            n_posts = cursor - first_seed_post + organic_hi - organic_lo
+            # the first posters' edge lists (offsets prefetched as they adopted), as in
+            # run_spread: a small cascade's few misses of the day overlap
+            for k in range(organic_lo, min(organic_hi, organic_lo + SPREAD_AHEAD // 2)):
+                prefetch(indices, indptr[np.uint64(order[k])])
             # 2. expose: seed posts in schedule order, then yesterday's organic adopters
             for p in range(n_posts):
                 if first_seed_post + p < cursor:
                     i = np.uint64(seed_nodes[first_seed_post + p])
                     weight = sponsored
                 else:
-                    i = np.uint64(order[organic_lo + first_seed_post + p - cursor])
+                    k = organic_lo + first_seed_post + p - cursor
+                    if k + SPREAD_AHEAD < organic_hi:  # offsets and edges a few posts ahead
+                        prefetch(indptr, order[k + SPREAD_AHEAD])
+                    if k + SPREAD_AHEAD // 2 < organic_hi:
+                        prefetch(indices, indptr[np.uint64(order[k + SPREAD_AHEAD // 2])])
+                    i = np.uint64(order[k])
                     if is_seed[i]:
                         continue
                     weight = organic
@@ -193,6 +205,7 @@ def run_block(
                     bound = tie0[e] * source_expertise * weight
                     if u < bound and u < bound * interest[j]:
                         flags[j] |= ADOPTED
+                        prefetch(indptr, j)  # it posts tomorrow
                         order[np.uint64(n_adopted)] = j
                         n_adopted += 1
                         if is_seed[j]:
