@@ -61,6 +61,7 @@ from sim.kernels.counter_rng import (
     stream_base,
     uniform,
 )
+from sim.kernels.prefetch import prefetch
 
 THRESHOLD = 0
 FRACTIONAL = 1
@@ -104,6 +105,10 @@ Q_USED = 7  # queue slots ever handed out in this replication
 OVERFLOW = 8  # 1 when a delayed exposure found the queue full (the caller grows it and reruns)
 N_LIVE_STARTS = 9  # timed adopters whose posting window has not ended
 N_COUNTERS = 10
+
+POSTS_AHEAD = 8
+"""Posts ahead whose poster's offsets the exposure loop prefetches (its edge arrays: half as
+far ahead): on a large graph each is a cache miss, and the misses then overlap."""
 
 # Delay distribution codes (Delay.kind).
 NO_DELAY = 0
@@ -416,6 +421,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     counts_sources = rule == THRESHOLD or rule == FRACTIONAL
     # local names for the arrays of the hot loop, so their pointers stay in registers
     indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
+    attention_edges = not timed  # edge_seen is read per edge (partial attention, tie windows)
     changing, appear, expire = params.changing_ties, graph.appear, graph.expire
     exposures = 0
     slot = state.q_head[t] if timed else -1  # the next queued exposure (-1: none left)
@@ -452,6 +458,18 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 i = state.post_nodes[p]
                 weight = state.post_weight[p]
                 posted = state.post_hours[p]
+                if p + POSTS_AHEAD < n_posts:  # the offsets of a poster a few posts ahead
+                    prefetch(graph.indptr, state.post_nodes[p + POSTS_AHEAD])
+                if p + POSTS_AHEAD // 2 < n_posts:  # and the edge arrays of one nearer
+                    ahead = graph.indptr[state.post_nodes[p + POSTS_AHEAD // 2]]
+                    prefetch(indices, ahead)
+                    if updates_ties:
+                        prefetch(state.tie, ahead)
+                        prefetch(state.tie_time, ahead)
+                    else:
+                        prefetch(tie0, ahead)
+                    if attention_edges:
+                        prefetch(edge_seen, ahead)
                 p += 1
                 attention = agents.attention[i]
                 # With full attention a post reaches every follower, so an edge's first
