@@ -106,6 +106,8 @@ OVERFLOW = 8  # 1 when a delayed exposure found the queue full (the caller grows
 N_LIVE_STARTS = 9  # timed adopters whose posting window has not ended
 N_COUNTERS = 10
 
+EXPOSE_BLOCK = 64
+"""Edges whose attention draws the exposure loop makes at once under partial attention."""
 POSTS_AHEAD = 8
 """Posts ahead whose poster's offsets the exposure loop prefetches (its edge arrays: half as
 far ahead): on a large graph each is a cache miss, and the misses then overlap."""
@@ -434,6 +436,9 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     first_post = False
     source_origin = -1
     source_expertise = np.float32(0.0)
+    hit = np.empty(EXPOSE_BLOCK, np.bool_)  # partial attention: one block's draws
+    seen_edges = np.empty(EXPOSE_BLOCK, np.int64)  # and the edges whose follower saw the post
+    n_listed = listed = 0
     while True:
         if slot >= 0:  # an exposure queued for today
             edge = state.q_edge[slot]
@@ -452,43 +457,60 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
             first = not edge_seen[edge]
             edge_seen[edge] = True
         else:
-            if e >= stop:  # the next post
-                if p >= n_posts:
-                    break
-                i = state.post_nodes[p]
-                weight = state.post_weight[p]
-                posted = state.post_hours[p]
-                if p + POSTS_AHEAD < n_posts:  # the offsets of a poster a few posts ahead
-                    prefetch(graph.indptr, state.post_nodes[p + POSTS_AHEAD])
-                if p + POSTS_AHEAD // 2 < n_posts:  # and the edge arrays of one nearer
-                    ahead = graph.indptr[state.post_nodes[p + POSTS_AHEAD // 2]]
-                    prefetch(indices, ahead)
-                    if updates_ties:
-                        prefetch(state.tie, ahead)
-                        prefetch(state.tie_time, ahead)
-                    else:
-                        prefetch(tie0, ahead)
-                    if attention_edges:
-                        prefetch(edge_seen, ahead)
-                p += 1
-                attention = agents.attention[i]
-                # With full attention a post reaches every follower, so an edge's first
-                # exposure is its poster's first post; only partial attention needs the
-                # per-edge record.
-                first_post = not state.has_posted[i]
-                state.has_posted[i] = True
-                source_origin = state.agent[i].origin
-                source_expertise = agents.expertise[i]
-                e, stop = graph.indptr[i], graph.indptr[i + 1]
-                stats[EDGES_TOUCHED] += stop - e
-                continue
-            edge = e
-            e += 1
+            if listed < n_listed:  # the next follower of the current post who saw it
+                edge = seen_edges[listed]
+                listed += 1
+            else:
+                if e >= stop:  # the next post
+                    if p >= n_posts:
+                        break
+                    i = state.post_nodes[p]
+                    weight = state.post_weight[p]
+                    posted = state.post_hours[p]
+                    if p + POSTS_AHEAD < n_posts:  # the offsets of a poster a few posts ahead
+                        prefetch(graph.indptr, state.post_nodes[p + POSTS_AHEAD])
+                    if p + POSTS_AHEAD // 2 < n_posts:  # and the edge arrays of one nearer
+                        ahead = graph.indptr[state.post_nodes[p + POSTS_AHEAD // 2]]
+                        prefetch(indices, ahead)
+                        if updates_ties:
+                            prefetch(state.tie, ahead)
+                            prefetch(state.tie_time, ahead)
+                        else:
+                            prefetch(tie0, ahead)
+                        if attention_edges:
+                            prefetch(edge_seen, ahead)
+                    p += 1
+                    attention = agents.attention[i]
+                    # With full attention a post reaches every follower, so an edge's first
+                    # exposure is its poster's first post; only partial attention needs the
+                    # per-edge record.
+                    first_post = not state.has_posted[i]
+                    state.has_posted[i] = True
+                    source_origin = state.agent[i].origin
+                    source_expertise = agents.expertise[i]
+                    e, stop = graph.indptr[i], graph.indptr[i + 1]
+                    stats[EDGES_TOUCHED] += stop - e
+                    continue
+                if attention < 1.0:
+                    # Partial attention: draw a block of edges at once (vectorised) and list the
+                    # followers who see the post without a branch (a branch on a coin near 1/2
+                    # would be mispredicted half the time); they are taken from the list above,
+                    # in edge order, so every number is the one a draw per edge would give.
+                    hi = min(e + EXPOSE_BLOCK, stop)
+                    for x in range(e, hi):
+                        hit[x - e] = uniform(attention_base, x) < attention
+                    n_listed = 0
+                    for x in range(e, hi):
+                        seen_edges[n_listed] = x
+                        n_listed += hit[x - e]
+                    listed = 0
+                    e = hi
+                    continue
+                edge = e
+                e += 1
             if changing and not appear[edge] <= t < expire[edge]:
                 continue  # no tie on this step: the post cannot reach this follower
             first = first_post
-            if attention < 1.0 and uniform(attention_base, edge) >= attention:
-                continue
             if (attention < 1.0 or changing) and not timed:
                 # a post need not reach every follower, so the edge keeps its own record
                 first = not edge_seen[edge]
