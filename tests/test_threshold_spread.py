@@ -214,3 +214,32 @@ def test_a_seed_reached_before_its_post_counts_as_a_seed_adopter(rule):
     assert simulation.run(keys).stat("new_adopters")[0, :5].tolist() == [2, 0, 0, 0, 1]
     got = assert_spread_is_run(simulation, keys)
     assert got.seed_adopters.tolist() == [2, 2] and got.adopters.tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("rule", ["fractional", "threshold"])
+def test_threshold_spread_shares_blocks_among_threads(rule, monkeypatch):
+    """With the threshold for starting threads at zero, both threads take blocks (each with
+    its own scratch) and the counts are still ``run``'s, row for row."""
+    from sim.model import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_SECONDS", 0.0)
+    network, agents, schedule, weight, steps = CASES["followers-repeated"]
+    agents = with_thresholds(agents, rule, two_sources=True)
+    simulation = Simulation(
+        network, agents, Params(rule=rule, active_steps=2), schedule, steps,
+        sponsored_weight=weight,
+    )  # fmt: skip
+    keys = replication_keys(3, 4)
+    expected = Spread.of(simulation.run(keys))
+    used = set()
+    block = simulation._spread_block
+
+    def spy(keys, scratch, counts):
+        used.add(id(scratch[0]))
+        block(keys, scratch, counts)
+
+    simulation._spread_block = spy
+    got = simulation.spread(np.tile(keys, 100), threads=2)
+    assert len(used) == 2  # both threads' scratch took blocks
+    np.testing.assert_array_equal(got.adopters, np.tile(expected.adopters, 100))
+    np.testing.assert_array_equal(got.seed_adopters, np.tile(expected.seed_adopters, 100))
