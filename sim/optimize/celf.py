@@ -56,7 +56,8 @@ def spreads(
     check_finished: bool = True,
 ) -> np.ndarray:
     """Final adopters (seeds included) of one run per key, float64 (R,)
-    (:meth:`~sim.model.Simulation.spread`: final counts only, fast on textbook IC settings).
+    (:meth:`~sim.model.Simulation.spread`: final counts only, fast on textbook IC and
+    threshold settings).
 
     With ``check_finished`` a run that still gained adopters on its last day raises: the
     spread would be cut short by the horizon (raise ``steps``)."""
