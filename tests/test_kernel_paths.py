@@ -139,6 +139,14 @@ def hand_built() -> dict[str, tuple]:
             0.6,
             40,
         ),
+        # one small tie, random trust: run_spread's integer-cut loop (rare successes, one tie)
+        "sparse-one-tie": (
+            Network(sparse.indptr, sparse.indices, np.full(sparse.n_edges, 0.3, np.float32)),
+            random_agents(3000, 9),
+            SeedSchedule.build(np.arange(0, 3000, 120)),
+            0.8,
+            40,
+        ),
         "erdos-renyi": (er, random_agents(400, 2), SeedSchedule.build([3, 7, 11]), 0.7, 30),
         "flood": (
             dense,
@@ -394,3 +402,24 @@ def test_spread_on_a_well_mixed_population_is_run_reduced():
     expected = simulation.run(keys).final_adopters()
     assert expected.min() > 3  # it spread beyond the seeds
     np.testing.assert_array_equal(simulation.spread(keys).adopters, expected)
+
+
+def test_integer_cut_is_the_float_comparison():
+    """``_bits(base, e) < _cut(bound)`` exactly when ``_uniform(base, e) < bound``, at the
+    edges too: bounds that are exact multiples of 2**-53, their neighbours, 0, tiny, 1, > 1,
+    and draws one either side of the cut."""
+    from sim.kernels.cascade import _cut
+
+    unit = 2.0**-53
+    rng = np.random.default_rng(11)
+    bounds = [0.0, 5e-324, unit, 3 * unit, 0.05, 0.2, 1.0 - unit, 1.0, 1.5, 3.0]
+    bounds += list(rng.random(200).astype(np.float32).astype(float))
+    bounds += [k * unit for k in rng.integers(1, 2**53, 50)]
+    bounds += [np.nextafter(b, 2.0) for b in bounds] + [np.nextafter(b, -1.0) for b in bounds]
+    for bound in bounds:
+        if bound < 0:
+            continue
+        cut = int(_cut(bound))
+        for k in {0, cut - 1, cut, cut + 1, 2**53 - 1}:
+            if 0 <= k < 2**53:
+                assert (k < cut) == (k * unit < bound), (bound, k, cut)

@@ -75,14 +75,28 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
 _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_TWO53 = 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def _bits(base, e):
+    """The 53 bits behind :func:`_uniform` (``_uniform == _bits * 2**-53``)."""
+    return mix64(base + (e + _ONE) * _GOLDEN) >> _S11
 
 
 @njit(cache=True, inline="always")
 def _uniform(base, e):
     """:func:`sim.kernels.counter_rng.uniform` for an unsigned edge index ``e`` (the same
     number: the index arithmetic stays unsigned, so no wrap-around check is emitted)."""
-    z = mix64(base + (e + _ONE) * _GOLDEN)
-    return float(z >> _S11) * _TO_UNIT
+    return float(_bits(base, e)) * _TO_UNIT
+
+
+@njit(cache=True, inline="always")
+def _cut(bound):
+    """The integer ``c`` with ``_bits < c`` exactly when ``_uniform < bound``: a draw is
+    ``k * 2**-53`` for an integer ``k < 2**53``, and ``k < B`` is ``k < ceil(B)`` for any real
+    ``B``; capped at ``2**53`` (every draw is below a bound >= 1)."""
+    return np.uint64(min(np.ceil(bound * _TWO53), _TWO53))
 
 
 @njit(cache=True)
@@ -322,7 +336,8 @@ def run_spread(
     edges, all with that result:
 
     - draw first, read the follower only on a success (few successes: the branch that tests
-      for one is predictable);
+      for one is predictable; with one tie everywhere the draw's bits are compared with an
+      integer cut, :func:`_cut`, so no draw is converted to a float until it succeeds);
     - draw a block of edges at once (vectorised), list the successes without a branch, then
       convert them without one (successes common or the poster has many followers: a branch
       on a coin with p = 0.2 would be mispredicted a fifth of the time);
@@ -424,6 +439,28 @@ def run_spread(
                             seed_adopters += (flags[j] & SPREAD_SEED) != 0
                     continue
                 drawn += np.int64(stop - start)
+                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn and one_tie:
+                    # rare successes, one tie: the draw's bits against an integer cut (no
+                    # conversion per edge); the same test as ``u < bound``
+                    bound = tie * source_expertise * weight
+                    cut = _cut(bound)
+                    for e in range(start, stop):
+                        k = _bits(base, e)
+                        if k < cut:
+                            j = np.uint64(indices[e])
+                            hits += 1
+                            read += 1
+                            if flags[j] & SPREAD_ADOPTED:
+                                found += 1
+                            elif float(k) * _TO_UNIT < bound * (
+                                interest_all if one_interest else interest[j]
+                            ):
+                                flags[j] |= SPREAD_ADOPTED
+                                prefetch(indptr, j)  # it posts tomorrow
+                                order[np.uint64(n_adopted)] = j
+                                n_adopted += 1
+                                seed_adopters += (flags[j] & SPREAD_SEED) != 0
+                    continue
                 if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
                     for e in range(start, stop):
                         u = _uniform(base, e)
