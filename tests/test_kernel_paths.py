@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from sim.kernels.cascade import SPREAD_SEED
+from sim.kernels.threshold import THRESHOLD_SEED
 from sim.model import (
     AgentArrays,
     Params,
@@ -82,7 +83,7 @@ def assert_identical(simulation: Simulation, keys: np.ndarray) -> np.ndarray:
 
 def assert_same_counts(simulation: Simulation, keys: np.ndarray, expected: Spread) -> None:
     """``spread`` on one and two threads gives ``expected`` and leaves its scratch as it found
-    it (the seeds' bit only)."""
+    it: the seeds' bit in the flags and, on the threshold path, no influence and no sources."""
     for threads, repeat in ((1, 1), (2, 30)):
         got = simulation.spread(np.concatenate([keys] * repeat), threads=threads)
         for name in ("adopters", "seed_adopters", "last_step"):
@@ -90,9 +91,25 @@ def assert_same_counts(simulation: Simulation, keys: np.ndarray, expected: Sprea
                 getattr(got, name), np.tile(getattr(expected, name), repeat), err_msg=name
             )
     seeds = np.zeros(simulation.network.n_nodes, np.uint8)
-    seeds[simulation.schedule.seeds] = SPREAD_SEED
-    for flags, _order in simulation._spread:
+    seeds[simulation.schedule.seeds] = THRESHOLD_SEED if simulation._threshold_path else SPREAD_SEED
+    for flags, *lists in simulation._spread:
         np.testing.assert_array_equal(flags, seeds)
+        if simulation._threshold_path:
+            influence, n_sources = lists[:2]
+            assert not influence.any() and not n_sources.any()
+
+
+def certain(agents: AgentArrays) -> AgentArrays:
+    """``agents`` with certain posting and attention (the fast paths' condition)."""
+    return AgentArrays(
+        agents.topics,
+        agents.expertise,
+        agents.interest,
+        agents.threshold,
+        agents.min_sources,
+        np.ones(agents.n_agents),
+        np.ones(agents.n_agents),
+    )
 
 
 def hand_built() -> dict[str, tuple]:
@@ -220,19 +237,9 @@ def test_textbook_path_equals_general_kernel_on_shipped_scenarios(path):
     every strategy's plan, under textbook IC; few replications."""
     setup = prepare(path, replications=4)
     for plan in setup.plans():
-        agents = plan.agents
-        agents = AgentArrays(
-            agents.topics,
-            agents.expertise,
-            agents.interest,
-            agents.threshold,
-            agents.min_sources,
-            np.ones(agents.n_agents),
-            np.ones(agents.n_agents),
-        )
         simulation = Simulation(
             plan.network,
-            agents,
+            certain(plan.agents),
             TEXTBOOK,
             plan.schedule,
             setup.steps,

@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.kernels.threshold import THRESHOLD_SEED
 from sim.model import AgentArrays, Params, SeedSchedule, Simulation, Spread, replication_keys
 from sim.network import Network
 from sim.runner.prepare import prepare
-from tests.test_kernel_paths import CASES, SCENARIOS
+from tests.test_kernel_paths import CASES, SCENARIOS, assert_same_counts, certain
 
 HIGH = {"fractional": 0.9, "threshold": 2.5}  # thresholds uniform on 0.05 .. HIGH[rule]
 
@@ -44,21 +43,11 @@ def with_thresholds(agents: AgentArrays, rule: str, *, two_sources: bool, seed: 
 
 
 def assert_spread_is_run(simulation: Simulation, keys: np.ndarray) -> Spread:
-    """``spread`` on one and two threads equals ``run``'s final counts; the scratch is left as
-    found (the seeds' bit, no influence, no sources)."""
+    """``spread`` on one and two threads equals ``run``'s final counts and leaves its scratch
+    as found (:func:`tests.test_kernel_paths.assert_same_counts`)."""
     assert simulation._threshold_path, "the case should qualify for the threshold path"
     expected = Spread.of(simulation.run(keys))
-    for threads, repeat in ((1, 1), (2, 30)):
-        got = simulation.spread(np.concatenate([keys] * repeat), threads=threads)
-        for name in ("adopters", "seed_adopters", "last_step"):
-            np.testing.assert_array_equal(
-                getattr(got, name), np.tile(getattr(expected, name), repeat), err_msg=name
-            )
-    seeds = np.zeros(simulation.network.n_nodes, np.uint8)
-    seeds[simulation.schedule.seeds] = THRESHOLD_SEED
-    for flags, influence, n_sources, *_lists in simulation._spread:
-        np.testing.assert_array_equal(flags, seeds)
-        assert not influence.any() and not n_sources.any()
+    assert_same_counts(simulation, keys, expected)
     return expected
 
 
@@ -142,16 +131,7 @@ def test_threshold_spread_on_shipped_scenarios(path):
     every strategy's plan, under both threshold rules with the population's own thresholds."""
     setup = prepare(path, replications=2)
     for plan in setup.plans():
-        agents = plan.agents
-        agents = AgentArrays(
-            agents.topics,
-            agents.expertise,
-            agents.interest,
-            agents.threshold,
-            agents.min_sources,
-            np.ones(agents.n_agents),
-            np.ones(agents.n_agents),
-        )
+        agents = certain(plan.agents)
         for rule in ("threshold", "fractional"):
             simulation = Simulation(
                 plan.network,

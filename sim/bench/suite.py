@@ -44,6 +44,7 @@ from sim.model import (
     replication_keys,
     textbook_agents,
 )
+from sim.model.engine import _pool as engine_pool
 from sim.network import Network
 from sim.version import __version__
 
@@ -211,7 +212,10 @@ def machine_threads(seconds: float, rounds: int) -> float:
     (:func:`sim.bench.bare.spin`, no memory), in two halves one after the other against the
     halves on two threads at once, best of ``rounds`` each, interleaved. The bound of any
     2-thread ratio for a batch that long."""
-    pool = _spin_pool()  # started and spin compiled or loaded: outside the calibration
+    # the engine's own worker (the one its 2-thread runs use), started and spin compiled or
+    # loaded outside the calibration
+    pool = engine_pool(1)
+    pool.submit(bare.spin, 10).result()
     steps = 1_000_000
     start = time.perf_counter()
     bare.spin(steps)
@@ -224,19 +228,6 @@ def machine_threads(seconds: float, rounds: int) -> float:
 
     pair = interleaved({"1": lambda: (bare.spin(steps), bare.spin(steps)), "2": both}, rounds)
     return pair["1"] / pair["2"]
-
-
-_spinners: list = []
-
-
-def _spin_pool():
-    """One worker thread for :func:`machine_threads`, started once."""
-    if not _spinners:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _spinners.append(ThreadPoolExecutor(1, thread_name_prefix="bench-spin"))
-        _spinners[0].submit(bare.spin, 10).result()
-    return _spinners[0]
 
 
 def _last_active_day(raw) -> int:

@@ -79,6 +79,17 @@ _TWO53 = 9007199254740992.0
 
 
 @njit(cache=True, inline="always")
+def constants(uniform):
+    """The final-counts kernels' ``uniform`` float64 (3,) (one tie, expertise and interest
+    everywhere, or -1): whether each is one value, and the three values as float32 (the same
+    float32 every entry holds where it is one value)."""
+    return (
+        uniform[0] >= 0, uniform[1] >= 0, uniform[2] >= 0,
+        np.float32(uniform[0]), np.float32(uniform[1]), np.float32(uniform[2]),
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
 def _bits(base, e):
     """The 53 bits behind :func:`_uniform` (``_uniform == _bits * 2**-53``)."""
     return mix64(base + (e + _ONE) * _GOLDEN) >> _S11
@@ -352,10 +363,7 @@ def run_spread(
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
-    one_tie, one_expertise, one_interest = uniform[0] >= 0, uniform[1] >= 0, uniform[2] >= 0
-    tie = np.float32(uniform[0])  # the same float32 as every tie0[e] when one_tie
-    expertise_all = np.float32(uniform[1])
-    interest_all = np.float32(uniform[2])
+    one_tie, one_expertise, one_interest, tie, expertise_all, interest_all = constants(uniform)
     n_scheduled = seed_nodes.size
     success = np.zeros(SPREAD_BLOCK, np.bool_)
     listed = np.zeros(SPREAD_BLOCK, np.uint64)
@@ -439,33 +447,17 @@ def run_spread(
                             seed_adopters += (flags[j] & SPREAD_SEED) != 0
                     continue
                 drawn += np.int64(stop - start)
-                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn and one_tie:
-                    # rare successes, one tie: the draw's bits against an integer cut (no
-                    # conversion per edge); the same test as ``u < bound``
+                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
+                    # with one tie the draw's bits are tested against an integer cut (no float
+                    # conversion per edge until a draw succeeds); the same test as u < bound
                     bound = tie * source_expertise * weight
-                    cut = _cut(bound)
+                    cut = _cut(bound) if one_tie else _ONE
                     for e in range(start, stop):
                         k = _bits(base, e)
-                        if k < cut:
-                            j = np.uint64(indices[e])
-                            hits += 1
-                            read += 1
-                            if flags[j] & SPREAD_ADOPTED:
-                                found += 1
-                            elif float(k) * _TO_UNIT < bound * (
-                                interest_all if one_interest else interest[j]
-                            ):
-                                flags[j] |= SPREAD_ADOPTED
-                                prefetch(indptr, j)  # it posts tomorrow
-                                order[np.uint64(n_adopted)] = j
-                                n_adopted += 1
-                                seed_adopters += (flags[j] & SPREAD_SEED) != 0
-                    continue
-                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
-                    for e in range(start, stop):
-                        u = _uniform(base, e)
-                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
-                        if u < bound:
+                        if not one_tie:
+                            bound = tie0[e] * source_expertise * weight
+                        if k < cut if one_tie else float(k) * _TO_UNIT < bound:
+                            u = float(k) * _TO_UNIT
                             j = np.uint64(indices[e])
                             hits += 1
                             read += 1

@@ -423,7 +423,6 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     counts_sources = rule == THRESHOLD or rule == FRACTIONAL
     # local names for the arrays of the hot loop, so their pointers stay in registers
     indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
-    attention_edges = not timed  # edge_seen is read per edge (partial attention, tie windows)
     changing, appear, expire = params.changing_ties, graph.appear, graph.expire
     exposures = 0
     slot = state.q_head[t] if timed else -1  # the next queued exposure (-1: none left)
@@ -477,8 +476,7 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                             prefetch(state.tie_time, ahead)
                         else:
                             prefetch(tie0, ahead)
-                        if attention_edges:
-                            prefetch(edge_seen, ahead)
+                        prefetch(edge_seen, ahead)  # read under partial attention, delays
                     p += 1
                     attention = agents.attention[i]
                     # With full attention a post reaches every follower, so an edge's first

@@ -24,6 +24,7 @@ records who saw what: awareness, origins, the post buffer, the day rows.
 import numpy as np
 from numba import njit
 
+from sim.kernels.cascade import constants
 from sim.kernels.prefetch import prefetch
 
 THRESHOLD_ADOPTED = np.uint8(1)
@@ -63,10 +64,7 @@ def run_threshold_spread(
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
-    one_tie, one_expertise, one_interest = uniform[0] >= 0, uniform[1] >= 0, uniform[2] >= 0
-    tie_all = np.float32(uniform[0])  # the same float32 as every tie0[e] when one_tie
-    expertise_all = np.float32(uniform[1])
-    interest_all = np.float32(uniform[2])
+    one_tie, one_expertise, one_interest, tie_all, expertise_all, interest_all = constants(uniform)
     counts_sources = min_sources.size > 0
     window = active_steps if every_post else 1  # later posts change nothing under fractional
     n_scheduled = seed_nodes.size
