@@ -266,20 +266,20 @@ q_poster int32, q_weight float32, q_hours float64.
 
 
 @njit(cache=True, inline="always")
-def _first_seen(state, j, t, stats):
-    """Mark ``j`` aware from day ``t`` and list it for the end-of-replication reset."""
-    state.agent[j].first_seen = t
-    state.flags[j] |= AWARE | SEEN_TODAY
-    state.touched_list[state.counters[N_TOUCHED]] = j
-    state.counters[N_TOUCHED] += 1
-    stats[NEW_AWARE] += 1
-
-
-@njit(cache=True, inline="always")
 def _adopt(state, agents, j, t, stats):
-    if state.agent[j].first_seen < 0:
-        _first_seen(state, j, t, stats)
-    state.agent[j].adopt_time = t
+    """``j`` adopts on day ``t`` (and is aware from today if it was not, listed for the reset).
+
+    For callers outside the hot loops: each array read from the tuples here costs a reference
+    count, so :func:`_expose` and :func:`_adopt_phase` write an adoption out over arrays they
+    took out once (their adopters are aware already)."""
+    record = state.agent[j]
+    if record.first_seen < 0:
+        record.first_seen = t
+        state.flags[j] |= AWARE | SEEN_TODAY
+        state.touched_list[state.counters[N_TOUCHED]] = j
+        state.counters[N_TOUCHED] += 1
+        stats[NEW_AWARE] += 1
+    record.adopt_time = t
     state.flags[j] |= ADOPTED
     state.adoption_order[state.counters[N_ADOPTED]] = j
     state.counters[N_ADOPTED] += 1
@@ -364,15 +364,17 @@ def _collect_posts(t, key, agents, params, schedule, state, stats):
         return n_posts
     lo = state.adopted_before[max(t - params.active_steps, 0)]
     hi = state.adopted_before[t]
+    order, is_seed, activity_of = state.adoption_order, agents.is_seed, agents.activity
+    post_nodes, post_weight = state.post_nodes, state.post_weight
     for k in range(lo, hi):
-        i = state.adoption_order[k]
-        if agents.is_seed[i]:
+        i = order[k]
+        if is_seed[i]:
             continue
-        activity = agents.activity[i]
+        activity = activity_of[i]
         if activity < 1.0 and uniform(post_base, i) >= activity:
             continue
-        state.post_nodes[n_posts] = i
-        state.post_weight[n_posts] = 1.0
+        post_nodes[n_posts] = i
+        post_weight[n_posts] = 1.0
         n_posts += 1
     return n_posts
 
@@ -409,9 +411,11 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     """Phase 2: deliver the exposures queued for today (timed runs), then push every post along
     its poster's follower edges; a timed exposure seen on a later step is queued for it.
 
-    One loop serves both sources of exposures, so the per-exposure body exists once and is
-    inlined (a helper function taking the state would cost a reference count per array per
-    exposure)."""
+    One loop serves both sources of exposures, so the per-exposure body exists once. Every
+    array it reads is taken out of its tuple once, above the loop, and the work lists' lengths
+    are kept in local counters: an array read from a tuple inside the loop costs an atomic
+    reference count (a locked instruction, which also waits for every cache miss in flight);
+    indices are unsigned, so no wrap-around test is emitted per access."""
     rule = params.rule
     timed = params.timed
     tracing = params.tracing
@@ -420,11 +424,30 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     view_base = stream_base(key, STREAM_VIEW, t)
     decays_ties = params.inv_tie_half_life > 0.0
     updates_ties = decays_ties or params.reinforcement > 0.0
+    fades = params.inv_memory_half_life > 0.0
     counts_sources = rule == THRESHOLD or rule == FRACTIONAL
-    # local names for the arrays of the hot loop, so their pointers stay in registers
-    indices, tie0, flag_of, edge_seen = graph.indices, graph.tie0, state.flags, state.edge_seen
+    reinforcement = params.reinforcement
+    tie_decay, memory_decay = params.tie_decay, params.memory_decay
+    indptr, indices, tie0 = graph.indptr, graph.indices, graph.tie0
     changing, appear, expire = params.changing_ties, graph.appear, graph.expire
+    expertise, attention_of, is_seed = agents.expertise, agents.attention, agents.is_seed
+    agent, flag_of, has_posted = state.agent, state.flags, state.has_posted
+    tie_now, tie_time, edge_seen = state.tie, state.tie_time, state.edge_seen
+    post_nodes, post_weight, post_hours = state.post_nodes, state.post_weight, state.post_hours
+    touched_list, check_list = state.touched_list, state.check_list
+    candidate, candidate_list = state.candidate, state.candidate_list
+    hours, parent, counters = state.hours, state.parent, state.counters
+    order = state.adoption_order
+    q_next, q_edge, q_poster = state.q_next, state.q_edge, state.q_poster
+    q_weight, q_hours = state.q_weight, state.q_hours
+    n_touched = counters[N_TOUCHED]
+    n_checks = counters[N_CHECKS]
+    n_candidates = counters[N_CANDIDATES]
+    n_adopted = counters[N_ADOPTED]
+    new_adopters = new_seed_adopters = 0
     exposures = 0
+    edges_touched = 0
+    new_aware = 0
     slot = state.q_head[t] if timed else -1  # the next queued exposure (-1: none left)
     p = 0  # the next post
     e = stop = 0  # the next edge of the current post, and its end
@@ -440,19 +463,19 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
     n_listed = listed = 0
     while True:
         if slot >= 0:  # an exposure queued for today
-            edge = state.q_edge[slot]
-            i = state.q_poster[slot]
-            weight = state.q_weight[slot]
-            seen = state.q_hours[slot]
-            following = state.q_next[slot]
-            state.q_next[slot] = state.counters[Q_FREE] - 1
-            state.counters[Q_FREE] = slot + 1
-            state.counters[N_QUEUED] -= 1
+            edge = q_edge[slot]
+            i = q_poster[slot]
+            weight = q_weight[slot]
+            seen = q_hours[slot]
+            following = q_next[slot]
+            q_next[slot] = counters[Q_FREE] - 1
+            counters[Q_FREE] = slot + 1
+            counters[N_QUEUED] -= 1
             slot = following
             if changing and not appear[edge] <= t < expire[edge]:
                 continue  # the tie ended while the post was on its way
-            source_origin = state.agent[i].origin
-            source_expertise = agents.expertise[i]
+            source_origin = agent[i].origin
+            source_expertise = expertise[i]
             first = not edge_seen[edge]
             edge_seen[edge] = True
         else:
@@ -463,31 +486,36 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 if e >= stop:  # the next post
                     if p >= n_posts:
                         break
-                    i = state.post_nodes[p]
-                    weight = state.post_weight[p]
-                    posted = state.post_hours[p]
-                    if p + POSTS_AHEAD < n_posts:  # the offsets of a poster a few posts ahead
-                        prefetch(graph.indptr, state.post_nodes[p + POSTS_AHEAD])
+                    i = post_nodes[p]
+                    weight = post_weight[p]
+                    posted = post_hours[p]
+                    if p + POSTS_AHEAD < n_posts:  # a poster a few posts ahead: its offsets
+                        ahead = np.uint64(post_nodes[p + POSTS_AHEAD])  # and own fields
+                        prefetch(indptr, ahead)
+                        prefetch(agent, ahead)
+                        prefetch(attention_of, ahead)
+                        prefetch(expertise, ahead)
+                        prefetch(has_posted, ahead)
                     if p + POSTS_AHEAD // 2 < n_posts:  # and the edge arrays of one nearer
-                        ahead = graph.indptr[state.post_nodes[p + POSTS_AHEAD // 2]]
+                        ahead = indptr[post_nodes[p + POSTS_AHEAD // 2]]
                         prefetch(indices, ahead)
                         if updates_ties:
-                            prefetch(state.tie, ahead)
-                            prefetch(state.tie_time, ahead)
+                            prefetch(tie_now, ahead)
+                            prefetch(tie_time, ahead)
                         else:
                             prefetch(tie0, ahead)
                         prefetch(edge_seen, ahead)  # read under partial attention, delays
                     p += 1
-                    attention = agents.attention[i]
+                    attention = attention_of[i]
                     # With full attention a post reaches every follower, so an edge's first
                     # exposure is its poster's first post; only partial attention needs the
                     # per-edge record.
-                    first_post = not state.has_posted[i]
-                    state.has_posted[i] = True
-                    source_origin = state.agent[i].origin
-                    source_expertise = agents.expertise[i]
-                    e, stop = graph.indptr[i], graph.indptr[i + 1]
-                    stats[EDGES_TOUCHED] += stop - e
+                    first_post = not has_posted[i]
+                    has_posted[i] = True
+                    source_origin = agent[i].origin
+                    source_expertise = expertise[i]
+                    e, stop = indptr[i], indptr[i + 1]
+                    edges_touched += stop - e
                     continue
                 if attention < 1.0:
                     # Partial attention: draw a block of edges at once (vectorised) and list the
@@ -521,136 +549,169 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                 if when > t:
                     if when >= params.steps:
                         continue  # seen after the last step: never arrives
-                    # queue it for step ``when`` (written out here: a helper taking the state
-                    # would cost a reference count per array per exposure)
-                    free = state.counters[Q_FREE]
+                    # queue it for step ``when``
+                    free = counters[Q_FREE]
                     if free > 0:
                         queued = free - 1
-                        state.counters[Q_FREE] = state.q_next[queued] + 1
-                    elif state.counters[Q_USED] < state.q_edge.size:
-                        queued = state.counters[Q_USED]
-                        state.counters[Q_USED] += 1
+                        counters[Q_FREE] = q_next[queued] + 1
+                    elif counters[Q_USED] < q_edge.size:
+                        queued = counters[Q_USED]
+                        counters[Q_USED] += 1
                     else:  # full: the caller grows the queue and runs the replication again
-                        state.counters[OVERFLOW] = 1
+                        counters[OVERFLOW] = 1
                         continue
-                    state.q_edge[queued] = edge
-                    state.q_poster[queued] = i
-                    state.q_weight[queued] = weight
-                    state.q_hours[queued] = seen
-                    _append(state.q_head, state.q_tail, state.q_next, when, queued)
-                    state.counters[N_QUEUED] += 1
+                    q_edge[queued] = edge
+                    q_poster[queued] = i
+                    q_weight[queued] = weight
+                    q_hours[queued] = seen
+                    _append(state.q_head, state.q_tail, q_next, when, queued)
+                    counters[N_QUEUED] += 1
                     continue
                 first = not edge_seen[edge]
                 edge_seen[edge] = True
         exposures += 1
-        j = indices[edge]
-        tie = tie0[edge]
+        ue = np.uint64(edge)
+        j = np.uint64(indices[ue])
+        tie = tie0[ue]
         if updates_ties:
-            tie = state.tie[edge]
+            tie = tie_now[ue]
             if decays_ties:
-                last = state.tie_time[edge]
+                last = tie_time[ue]
                 if changing:  # a tie that appeared later starts fresh when it appears
-                    last = max(last, appear[edge])
-                tie *= params.tie_decay[t - last]
-            state.tie[edge] = min(1.0, tie + params.reinforcement)
-            state.tie_time[edge] = t
+                    last = max(last, appear[ue])
+                tie *= tie_decay[np.uint64(t - last)]
+            tie_now[ue] = min(1.0, tie + reinforcement)
+            tie_time[ue] = t
         flags = flag_of[j]
         if flags & SEEN_TODAY:
-            if not (flags & ADOPTED and agents.is_seed[j]):
+            if not (flags & ADOPTED and is_seed[j]):
                 # Cascades arriving on the same first day: the lowest seed index wins, so
                 # the attribution does not depend on the order in which posts are processed.
-                state.agent[j].origin = earlier_origin(state.agent[j].origin, source_origin)
+                agent[j].origin = earlier_origin(agent[j].origin, source_origin)
         if flags & ADOPTED:
             continue
-        if not flags & AWARE:
-            _first_seen(state, j, t, stats)
-            state.agent[j].origin = source_origin
+        target = agent[j]
+        if not flags & AWARE:  # first seen today: aware, listed for the reset
+            target.first_seen = t
+            target.origin = source_origin
+            flag_of[j] = flags | AWARE | SEEN_TODAY
+            touched_list[n_touched] = j
+            n_touched += 1
+            new_aware += 1
         if not first and rule != THRESHOLD:
             continue
         if rule == CASCADE:
             # one chance per edge; the bound without interest (<= 1) spares a record read
             u = uniform(cascade_base, edge)
             bound = tie * source_expertise * weight
-            if u < bound and u < bound * state.agent[j].interest:
+            if u < bound and u < bound * target.interest:
                 if timed:
-                    state.hours[j] = seen
+                    hours[j] = seen
                 if tracing:
-                    state.parent[j] = i
-                _adopt(state, agents, j, t, stats)
+                    parent[j] = i
+                target.adopt_time = t  # j adopts (aware already; see _adopt)
+                flag_of[j] |= ADOPTED
+                order[n_adopted] = j
+                n_adopted += 1
+                new_adopters += 1
+                new_seed_adopters += is_seed[j]
             continue
         if timed:  # the latest exposure so far: its time, and its poster
-            if seen >= state.hours[j]:
-                state.hours[j] = seen
+            if seen >= hours[j]:
+                hours[j] = seen
                 if tracing:
-                    state.parent[j] = i
+                    parent[j] = i
         elif tracing:
-            state.parent[j] = i
-        target = state.agent[j]
+            parent[j] = i
         if first and counts_sources:
             target.n_sources += 1
         dose = tie * source_expertise * target.interest * weight
         updated_today = target.influence_time == t
-        if params.inv_memory_half_life > 0.0:
-            target.influence *= params.memory_decay[t - target.influence_time]
+        if fades:
+            target.influence *= memory_decay[np.uint64(t - target.influence_time)]
         target.influence += dose
         target.influence_time = t
         if rule == BASS:
-            if not state.candidate[j]:
-                state.candidate[j] = True
-                state.candidate_list[state.counters[N_CANDIDATES]] = j
-                state.counters[N_CANDIDATES] += 1
+            if not candidate[j]:
+                candidate[j] = True
+                candidate_list[n_candidates] = j
+                n_candidates += 1
         elif not updated_today:
-            state.check_list[state.counters[N_CHECKS]] = j
-            state.counters[N_CHECKS] += 1
+            check_list[n_checks] = j
+            n_checks += 1
     if timed:
         state.q_head[t] = -1
         state.q_tail[t] = -1
+    counters[N_TOUCHED] = n_touched
+    counters[N_CHECKS] = n_checks
+    counters[N_CANDIDATES] = n_candidates
+    counters[N_ADOPTED] = n_adopted
+    stats[NEW_ADOPTERS] += new_adopters
+    stats[NEW_SEED_ADOPTERS] += new_seed_adopters
     stats[EXPOSURES] += exposures
+    stats[EDGES_TOUCHED] += edges_touched
+    stats[NEW_AWARE] += new_aware
 
 
 @njit(cache=True)
 def _adopt_phase(t, key, agents, params, state, stats):
     """Phase 3: rule-specific adoption of the agents reached today, then external influence."""
     rule = params.rule
-    if rule == THRESHOLD or rule == FRACTIONAL:
-        for k in range(state.counters[N_CHECKS]):
-            j = state.check_list[k]
-            candidate = state.agent[j]
-            if candidate.adopt_time >= 0 or candidate.n_sources < agents.min_sources[j]:
-                continue
-            level = agents.threshold[j]
-            if rule == FRACTIONAL:
-                if agents.norm[j] <= 0.0:
-                    continue
-                level *= agents.norm[j]
-            # A relative tolerance absorbs float rounding when a fraction equals its threshold.
-            if candidate.influence >= level - 1e-9 * abs(level):
-                _adopt(state, agents, j, t, stats)
-        state.counters[N_CHECKS] = 0
-    elif rule == BASS:
-        p = params.external_p
-        scale = params.bass_q / (1.0 - p) if p < 1.0 else 0.0
-        base = stream_base(key, STREAM_BASS, t)
-        kept = 0
-        for k in range(state.counters[N_CANDIDATES]):
-            j = state.candidate_list[k]
-            candidate = state.agent[j]
-            if candidate.adopt_time >= 0:
-                continue
-            if params.inv_memory_half_life > 0.0:
-                candidate.influence *= params.memory_decay[t - candidate.influence_time]
+    if rule == CASCADE:
+        _external(t, key, agents, params, state, stats)
+        return
+    bass = rule == BASS
+    agent, flags, order, counters = state.agent, state.flags, state.adoption_order, state.counters
+    min_sources, threshold, norm = agents.min_sources, agents.threshold, agents.norm
+    is_seed, memory_decay = agents.is_seed, params.memory_decay
+    fades = params.inv_memory_half_life > 0.0
+    listed = state.candidate_list if bass else state.check_list  # agents reached today
+    n_listed = counters[N_CANDIDATES] if bass else counters[N_CHECKS]
+    p = params.external_p
+    scale = params.bass_q / (1.0 - p) if p < 1.0 else 0.0
+    base = stream_base(key, STREAM_BASS, t)
+    n_adopted = counters[N_ADOPTED]
+    new_adopters = new_seed_adopters = 0
+    kept = 0  # Bass candidates who stay candidates
+    for k in range(n_listed):
+        j = np.uint64(listed[k])
+        candidate = agent[j]
+        if candidate.adopt_time >= 0:
+            continue
+        if bass:
+            if fades:
+                candidate.influence *= memory_decay[np.uint64(t - candidate.influence_time)]
                 candidate.influence_time = t
-            if (
-                agents.norm[j] > 0.0
-                and uniform(base, j) < scale * candidate.influence / agents.norm[j]
-            ):
-                if params.timed:  # a hazard acts at some time within the step
-                    state.hours[j] = _within_step(key, t, j, params)
-                _adopt(state, agents, j, t, stats)
-            else:
-                state.candidate_list[kept] = j
+            if not (norm[j] > 0.0 and uniform(base, j) < scale * candidate.influence / norm[j]):
+                listed[kept] = j
                 kept += 1
-        state.counters[N_CANDIDATES] = kept
+                continue
+            if params.timed:  # a hazard acts at some time within the step
+                state.hours[j] = _within_step(key, t, j, params)
+        else:
+            if candidate.n_sources < min_sources[j]:
+                continue
+            level = threshold[j]
+            if rule == FRACTIONAL:
+                if norm[j] <= 0.0:
+                    continue
+                level *= norm[j]
+            # A relative tolerance absorbs float rounding when a fraction equals its threshold.
+            if candidate.influence < level - 1e-9 * abs(level):
+                continue
+        candidate.adopt_time = t  # j adopts (aware already: it was reached; see _adopt)
+        flags[j] |= ADOPTED
+        order[n_adopted] = j
+        n_adopted += 1
+        new_adopters += 1
+        new_seed_adopters += is_seed[j]
+    counters[N_ADOPTED] = n_adopted
+    stats[NEW_ADOPTERS] += new_adopters
+    stats[NEW_SEED_ADOPTERS] += new_seed_adopters
+    if bass:
+        counters[N_CANDIDATES] = kept
+    else:
+        counters[N_CHECKS] = 0
     _external(t, key, agents, params, state, stats)
 
 
@@ -720,13 +781,15 @@ def advance(t, key, graph, agents, params, schedule, state, stats, by_origin, by
     if params.timed:
         _schedule_posting(t, key, agents, params, state)
     state.adopted_before[t + 1] = state.counters[N_ADOPTED]
+    order, agent, community = state.adoption_order, state.agent, agents.community
     for k in range(state.adopted_before[t], state.adopted_before[t + 1]):
-        j = state.adoption_order[k]
-        origin = state.agent[j].origin
+        j = np.uint64(order[k])
+        origin = agent[j].origin
         by_origin[origin if origin >= 0 else by_origin.size - 1] += 1
-        by_community[agents.community[j]] += 1
+        by_community[community[j]] += 1
+    flags, touched = state.flags, state.touched_list
     for k in range(aware_before, state.counters[N_TOUCHED]):
-        state.flags[state.touched_list[k]] &= NOT_SEEN_TODAY
+        flags[np.uint64(touched[k])] &= NOT_SEEN_TODAY
 
 
 @njit(cache=True, inline="always")
@@ -754,25 +817,33 @@ def reset(graph, agents, params, state):
         state.start_count[:] = 0
         state.q_head[:] = -1
         state.q_tail[:] = -1
+    indptr, tie0, attention = graph.indptr, graph.tie0, agents.attention
+    tie, tie_time, edge_seen = state.tie, state.tie_time, state.edge_seen
+    has_posted = state.has_posted
+    agent, flags, candidate = state.agent, state.flags, state.candidate
+    hours, parent, touched = state.hours, state.parent, state.touched_list
+    per_edge_seen = params.timed or params.changing_ties
     for k in range(state.counters[N_TOUCHED]):
-        j = state.touched_list[k]
-        state.hours[j] = -1.0
-        state.parent[j] = -1
-        if state.has_posted[j]:
-            start, stop = graph.indptr[j], graph.indptr[j + 1]
-            if agents.attention[j] < 1.0 or params.timed or params.changing_ties:
-                state.edge_seen[start:stop] = False
+        j = np.uint64(touched[k])
+        hours[j] = -1.0
+        parent[j] = -1
+        if has_posted[j]:  # its edges: element by element (a slice copy is not vectorised)
+            start, stop = np.uint64(indptr[j]), np.uint64(indptr[j + np.uint64(1)])
+            if attention[j] < 1.0 or per_edge_seen:
+                for e in range(start, stop):
+                    edge_seen[e] = False
             if updates_ties:
-                state.tie[start:stop] = graph.tie0[start:stop]
-                state.tie_time[start:stop] = 0
-            state.has_posted[j] = False
-        record = state.agent[j]
+                for e in range(start, stop):
+                    tie[e] = tie0[e]
+                    tie_time[e] = 0
+            has_posted[j] = False
+        record = agent[j]
         record.adopt_time = -1
         record.first_seen = -1
         record.origin = -1
         record.n_sources = 0
         record.influence_time = -1
         record.influence = 0.0
-        state.flags[j] = 0
-        state.candidate[j] = False
+        flags[j] = 0
+        candidate[j] = False
     state.counters[:] = 0
