@@ -108,6 +108,9 @@ N_COUNTERS = 10
 
 EXPOSE_BLOCK = 64
 """Edges whose attention draws the exposure loop makes at once under partial attention."""
+FOLLOWERS_AHEAD = 8
+"""Followers ahead in a post's edge list whose record and flag byte the exposure loop
+prefetches (on a large graph each is a cache miss)."""
 POSTS_AHEAD = 8
 """Posts ahead whose poster's offsets the exposure loop prefetches (its edge arrays: half as
 far ahead): on a large graph each is a cache miss, and the misses then overlap."""
@@ -481,6 +484,10 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
         else:
             if listed < n_listed:  # the next follower of the current post who saw it
                 edge = seen_edges[listed]
+                if listed + FOLLOWERS_AHEAD < n_listed:  # the record of one a few ahead
+                    ahead = np.uint64(indices[np.uint64(seen_edges[listed + FOLLOWERS_AHEAD])])
+                    prefetch(agent, ahead)
+                    prefetch(flag_of, ahead)
                 listed += 1
             else:
                 if e >= stop:  # the next post
@@ -529,10 +536,18 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                     for x in range(e, hi):
                         seen_edges[n_listed] = x
                         n_listed += hit[x - e]
+                    for x in range(min(n_listed, FOLLOWERS_AHEAD)):  # the first records
+                        ahead = np.uint64(indices[np.uint64(seen_edges[x])])
+                        prefetch(agent, ahead)
+                        prefetch(flag_of, ahead)
                     listed = 0
                     e = hi
                     continue
                 edge = e
+                if e + FOLLOWERS_AHEAD < stop:  # the record of a follower a few ahead
+                    ahead = np.uint64(indices[np.uint64(e + FOLLOWERS_AHEAD)])
+                    prefetch(agent, ahead)
+                    prefetch(flag_of, ahead)
                 e += 1
             if changing and not appear[edge] <= t < expire[edge]:
                 continue  # no tie on this step: the post cannot reach this follower
@@ -572,8 +587,9 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
         exposures += 1
         ue = np.uint64(edge)
         j = np.uint64(indices[ue])
-        tie = tie0[ue]
-        if updates_ties:
+        if not updates_ties:
+            tie = tie0[ue]
+        else:
             tie = tie_now[ue]
             if decays_ties:
                 last = tie_time[ue]
