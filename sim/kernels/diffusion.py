@@ -111,9 +111,10 @@ EXPOSE_BLOCK = 64
 FOLLOWERS_AHEAD = 8
 """Followers ahead in a post's edge list whose record and flag byte the exposure loop
 prefetches (on a large graph each is a cache miss)."""
-POSTS_AHEAD = 8
-"""Posts ahead whose poster's offsets the exposure loop prefetches (its edge arrays: half as
-far ahead): on a large graph each is a cache miss, and the misses then overlap."""
+POSTS_AHEAD = 16
+"""Posts ahead whose poster's offsets and own fields the exposure loop prefetches (its edge
+arrays, the first block of them line by line: half as far ahead): on a large graph each is a
+cache miss, and the misses then overlap."""
 
 # Delay distribution codes (Delay.kind).
 NO_DELAY = 0
@@ -504,14 +505,18 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                         prefetch(expertise, ahead)
                         prefetch(has_posted, ahead)
                     if p + POSTS_AHEAD // 2 < n_posts:  # and the edge arrays of one nearer
-                        ahead = indptr[post_nodes[p + POSTS_AHEAD // 2]]
-                        prefetch(indices, ahead)
-                        if updates_ties:
-                            prefetch(tie_now, ahead)
-                            prefetch(tie_time, ahead)
-                        else:
-                            prefetch(tie0, ahead)
+                        ahead_node = post_nodes[p + POSTS_AHEAD // 2]
+                        ahead = indptr[ahead_node]
+                        ahead_stop = min(indptr[ahead_node + 1], ahead + EXPOSE_BLOCK)
                         prefetch(edge_seen, ahead)  # read under partial attention, delays
+                        while ahead < ahead_stop:  # its first block of edges, line by line
+                            prefetch(indices, ahead)
+                            if updates_ties:
+                                prefetch(tie_now, ahead)
+                                prefetch(tie_time, ahead)
+                            else:
+                                prefetch(tie0, ahead)
+                            ahead += 16  # 4-byte entries: 16 to a cache line
                     p += 1
                     attention = attention_of[i]
                     # With full attention a post reaches every follower, so an edge's first
