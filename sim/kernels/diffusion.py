@@ -108,7 +108,7 @@ N_COUNTERS = 10
 
 EXPOSE_BLOCK = 64
 """Edges whose attention draws the exposure loop makes at once under partial attention."""
-FOLLOWERS_AHEAD = 8
+FOLLOWERS_AHEAD = 16
 """Followers ahead in a post's edge list whose record and flag byte the exposure loop
 prefetches (on a large graph each is a cache miss)."""
 POSTS_AHEAD = 16
@@ -644,8 +644,8 @@ def _expose(t, key, n_posts, graph, agents, params, state, stats):
                     parent[j] = i
         elif tracing:
             parent[j] = i
-        if first and counts_sources:
-            target.n_sources += 1
+        # without branches: whether an exposure is an edge's first is a coin to the predictor
+        target.n_sources += np.int32(first and counts_sources)
         dose = tie * source_expertise * target.interest * weight
         updated_today = target.influence_time == t
         if fades:
