@@ -13,7 +13,7 @@ from sim.model import (
     textbook_agents,
 )
 from sim.network import Network
-from sim.network.generators import follower_graph
+from sim.network.generators import erdos_renyi, follower_graph
 
 STEPS = 40
 
@@ -257,3 +257,29 @@ def test_posted_and_reached_views():
     assert dict(zip(followees.tolist(), reached.tolist(), strict=True)) == {0: True, 2: False}
     with pytest.raises(InputError, match="agent: must be an agent id"):
         simulation.reached(3)
+
+
+@pytest.mark.parametrize("rule", ["threshold", "fractional"])
+def test_an_infinite_threshold_never_adopts_by_the_rule(rule):
+    """Agents with an infinite threshold (``level - tolerance`` is NaN for them) never adopt by
+    the rule on the general kernel, while the cascade goes on around them; a test written as
+    ``influence < level`` would let every one of them adopt at its first exposure."""
+    rng = np.random.default_rng(8)
+    network = erdos_renyi(400, 6.0, rng=rng)
+    n = network.n_nodes
+    threshold = rng.uniform(0.0, 0.3, n)
+    never = rng.random(n) < 0.25
+    threshold[never] = np.inf
+    agents = AgentArrays(
+        ("a",), np.ones((n, 1)), np.ones((n, 1)), threshold, np.ones(n, np.int32),
+        np.ones(n), np.full(n, 0.8),
+    )  # fmt: skip
+    seeds = np.flatnonzero(~never)[:5]
+    simulation = Simulation(
+        network, agents, Params(rule=rule, active_steps=2), SeedSchedule.build(seeds), 30
+    )
+    for key in replication_keys(3, 4):
+        simulation.run(np.array([key]))
+        adopted = simulation.state.agent["adopt_time"] >= 0
+        assert not adopted[never].any()
+        assert adopted[~never].sum() > 50  # reached and exposed, but never over the threshold

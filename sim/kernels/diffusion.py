@@ -717,8 +717,9 @@ def _adopt_phase(t, key, agents, params, state, stats):
                 if norm[j] <= 0.0:
                     continue
                 level *= norm[j]
-            # A relative tolerance absorbs float rounding when a fraction equals its threshold.
-            if candidate.influence < level - 1e-9 * abs(level):
+            # A relative tolerance absorbs float rounding when a fraction equals its threshold
+            # (written as "not >=": an infinite threshold gives NaN, and nobody adopts)
+            if not candidate.influence >= level - 1e-9 * abs(level):
                 continue
         candidate.adopt_time = t  # j adopts (aware already: it was reached; see _adopt)
         flags[j] |= ADOPTED
