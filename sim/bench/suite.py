@@ -297,7 +297,7 @@ def full_model(n: int, replications: int) -> dict:
     """The full model (topic trust, decaying and reinforced ties, fading memory, sponsored
     posts, external influence, attribution; 60 days) on a follower graph with mean following
     20: edges touched per second, against the bare loop's coins per second on the same graph
-    (p = 0.1 from the same 50 largest accounts)."""
+    (p = 0.1 from the same 50 largest accounts); each the best of 3 timings."""
     from sim.config import Beta, Population
     from sim.runner.realise import build_population, with_ties
 
@@ -332,17 +332,21 @@ def full_model(n: int, replications: int) -> dict:
         sponsored_weight=0.8,
     )
     simulation.run(replication_keys(0, 1))
-    start = time.perf_counter()
-    raw = simulation.run(replication_keys(1, replications))
-    seconds = time.perf_counter() - start
+    seconds = np.inf  # best of 3, as everywhere in the bench (the same keys each time)
+    for _ in range(3):
+        start = time.perf_counter()
+        raw = simulation.run(replication_keys(1, replications))
+        seconds = min(seconds, time.perf_counter() - start)
     touched = float(raw.stat("edges_touched").sum())
     seeds64 = np.sort(seeds).astype(np.int64)
     runs = max(1, replications)
     sizes = np.zeros(runs, np.int64)
     bare.bare_ic(network.indptr, network.indices, 0.1, seeds64, 1, 1, sizes)
-    start = time.perf_counter()
-    coins = bare.bare_ic(network.indptr, network.indices, 0.1, seeds64, runs, 1, sizes)
-    bare_seconds = time.perf_counter() - start
+    bare_seconds = np.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        coins = bare.bare_ic(network.indptr, network.indices, 0.1, seeds64, runs, 1, sizes)
+        bare_seconds = min(bare_seconds, time.perf_counter() - start)
     return {
         "n": network.n_nodes,
         "edges": network.n_edges,
