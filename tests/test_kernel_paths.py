@@ -221,6 +221,21 @@ def hand_built() -> dict[str, tuple]:
 CASES = hand_built()
 
 
+def plan_simulations(setup, params: Params):
+    """A Simulation of every strategy's plan in a prepared scenario, its population with
+    certain posting and attention, under ``params``."""
+    for plan in setup.plans():
+        yield Simulation(
+            plan.network,
+            certain(plan.agents),
+            params,
+            plan.schedule,
+            setup.steps,
+            topic=setup.topic,
+            sponsored_weight=plan.sponsored_weight,
+        )
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_textbook_path_equals_general_kernel_on_hand_built_graphs(name):
     network, agents, schedule, weight, steps = CASES[name]
@@ -236,16 +251,7 @@ def test_textbook_path_equals_general_kernel_on_shipped_scenarios(path):
     """Each shipped scenario's network, population (with certain posting and attention) and
     every strategy's plan, under textbook IC; few replications."""
     setup = prepare(path, replications=4)
-    for plan in setup.plans():
-        simulation = Simulation(
-            plan.network,
-            certain(plan.agents),
-            TEXTBOOK,
-            plan.schedule,
-            setup.steps,
-            topic=setup.topic,
-            sponsored_weight=plan.sponsored_weight,
-        )
+    for simulation in plan_simulations(setup, TEXTBOOK):
         assert_identical(simulation, replication_keys(setup.seed, 4))
 
 

@@ -18,7 +18,12 @@ import pytest
 from sim.model import AgentArrays, Params, SeedSchedule, Simulation, Spread, replication_keys
 from sim.network import Network
 from sim.runner.prepare import prepare
-from tests.test_kernel_paths import CASES, SCENARIOS, assert_same_counts, certain
+from tests.test_kernel_paths import (
+    CASES,
+    SCENARIOS,
+    assert_same_counts,
+    plan_simulations,
+)
 
 HIGH = {"fractional": 0.9, "threshold": 2.5}  # thresholds uniform on 0.05 .. HIGH[rule]
 
@@ -130,18 +135,8 @@ def test_threshold_spread_on_shipped_scenarios(path):
     """Each shipped scenario's network, population (with certain posting and attention) and
     every strategy's plan, under both threshold rules with the population's own thresholds."""
     setup = prepare(path, replications=2)
-    for plan in setup.plans():
-        agents = certain(plan.agents)
-        for rule in ("threshold", "fractional"):
-            simulation = Simulation(
-                plan.network,
-                agents,
-                Params(rule=rule, active_steps=2),
-                plan.schedule,
-                setup.steps,
-                topic=setup.topic,
-                sponsored_weight=plan.sponsored_weight,
-            )
+    for rule in ("threshold", "fractional"):
+        for simulation in plan_simulations(setup, Params(rule=rule, active_steps=2)):
             assert_spread_is_run(simulation, replication_keys(setup.seed, 2))
 
 
