@@ -138,8 +138,16 @@ def hand_built() -> dict[str, tuple]:
     chained = np.unique(
         np.concatenate([hubs[:3], followers.indices[followers.indptr[hubs[0]] :][:3]])
     )
-    sparse = erdos_renyi(3000, 6.0, rng=rng)  # rare successes: run_spread's branchy loop
+    sparse = erdos_renyi(3000, 6.0, rng=rng)  # rare successes
     sparse_ties = rng.uniform(0.02, 0.1, sparse.n_edges).astype(np.float32)
+    spokes = np.arange(59)
+    others = rng.integers(0, 59, (2, 80))
+    last_hub = Network.from_edges(
+        np.concatenate([others[0], np.full(59, 59)]),
+        np.concatenate([others[1], spokes]),
+        60,
+        ties=rng.uniform(0.1, 0.9, 139),
+    )
     return {
         "line": (line, random_agents(6, 1, unit=True), line_schedule, 1.0, 12),
         "sparse": (
@@ -156,7 +164,7 @@ def hand_built() -> dict[str, tuple]:
             0.6,
             40,
         ),
-        # one small tie, random trust: run_spread's integer-cut loop (rare successes, one tie)
+        # one tie, random trust: run_spread compares the draws' bits with one integer cut
         "sparse-one-tie": (
             Network(sparse.indptr, sparse.indices, np.full(sparse.n_edges, 0.3, np.float32)),
             random_agents(3000, 9),
@@ -172,7 +180,7 @@ def hand_built() -> dict[str, tuple]:
             1.0,
             20,
         ),
-        # floods with partial interest: the spread kernel's follower-first loop decides on it
+        # floods with partial interest: most successful draws reach a follower who adopted
         "flood-partial": (
             dense,
             AgentArrays(
@@ -185,6 +193,15 @@ def hand_built() -> dict[str, tuple]:
                 np.ones(300),
             ),
             SeedSchedule.build([5, 6]),
+            1.0,
+            20,
+        ),
+        # a hub that is the graph's last agent, with random trust: its last edges are the
+        # edge array's last, where run_spread cannot read sixteen ties at once
+        "last-hub": (
+            last_hub,
+            random_agents(60, 10),
+            SeedSchedule.build([59, 3]),
             1.0,
             20,
         ),
@@ -351,10 +368,10 @@ def test_spread_counts_a_cascade_cut_short_by_the_horizon():
 
 
 @pytest.mark.parametrize("name", ["flood", "flood-partial"])
-def test_spread_flood_reads_followers_first(name):
-    """The flood cases adopt nearly everyone, so the loop that reads a follower before drawing
-    (taken once three quarters of the followers met have adopted) runs there too; their counts
-    are compared with the general kernel in the hand-built test above."""
+def test_spread_flood_adopts_nearly_everyone(name):
+    """The flood cases adopt nearly everyone, so most successful draws there reach a follower
+    who has adopted (converted without a branch: nothing changes); their counts are compared
+    with the general kernel in the hand-built test above."""
     network, agents, schedule, weight, steps = CASES[name]
     simulation = Simulation(network, agents, TEXTBOOK, schedule, steps, sponsored_weight=weight)
     assert simulation.spread(replication_keys(5, 40)).adopters.min() > 0.9 * network.n_nodes

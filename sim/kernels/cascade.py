@@ -28,8 +28,8 @@ poster's first post, converts it with probability ``tie * expertise * interest *
 
 :func:`run_spread` is the same cascade when only its final counts are wanted (an influence
 estimate, an optimiser's objective): who adopts does not depend on who merely saw a post, so it
-keeps no awareness, origins or day rows, and touches a follower only when the edge's draw
-succeeds (or, once most followers it meets have adopted, checks the follower before drawing).
+keeps no awareness, origins or day rows, draws a post's edges sixteen at a time
+(:mod:`sim.kernels.lanes`) and touches a follower only when the edge's draw succeeds.
 """
 
 import numpy as np
@@ -52,16 +52,12 @@ from sim.kernels.diffusion import (
     SEEN_TODAY,
     earlier_origin,
 )
+from sim.kernels.lanes import LANES, draws_below, draws_below_ties, lowest_bit
 from sim.kernels.prefetch import prefetch
 
 SPREAD_ADOPTED = np.uint8(1)
 SPREAD_POSTED = np.uint8(2)  # a seed's first scheduled post is behind it (skip repeats)
 SPREAD_SEED = np.uint8(4)  # a seed: kept in the scratch flags across replications
-SPREAD_WINDOW = 256
-"""Followers read (and four times as many draws) before :func:`run_spread` halves its counts of
-what it found, so its choice of loop follows the cascade as it grows."""
-SPREAD_BLOCK = np.uint64(64)
-"""Edges drawn at once by :func:`run_spread`'s vectorised loop."""
 SPREAD_AHEAD = 8
 """Posts ahead whose offsets :func:`run_spread` prefetches (their edges: half as far ahead)."""
 
@@ -76,6 +72,7 @@ _ONE = np.uint64(1)
 _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 _TWO53 = 9007199254740992.0
+_LANES = np.uint64(LANES)
 
 
 @njit(cache=True, inline="always")
@@ -324,6 +321,17 @@ def _lower_origin(flags, origin_of, j, origin, packed):
     )
 
 
+@njit(cache=True, inline="always")
+def _draws_below_ties_scalar(base, lo, stop, ties, scale, weight):
+    """:func:`sim.kernels.lanes.draws_below_ties` for edges ``lo .. stop - 1`` only (fewer than
+    sixteen left in ``ties``), one draw at a time."""
+    hit = np.uint64(0)
+    for e in range(lo, stop):
+        if _uniform(base, e) < ties[e] * scale * weight:
+            hit |= _ONE << (e - lo)
+    return hit
+
+
 @njit(cache=True, nogil=True)
 def run_spread(
     keys, indptr, indices, tie0, expertise, interest, uniform, seed_nodes, seed_steps, steps,
@@ -343,19 +351,14 @@ def run_spread(
     The same posts in the same order and the same draws as :func:`run_block`: an edge converts
     its follower when the follower has not adopted, ``u < tie * expertise * weight`` and
     ``u < that * interest``, so the same agents adopt on the same days; what is skipped is
-    everything that only records who saw what. Each post takes one of three loops over its
-    edges, all with that result:
+    everything that only records who saw what. A post's edges are drawn sixteen at a time in
+    SIMD lanes (:mod:`sim.kernels.lanes`; with one tie everywhere the draws' bits are compared
+    with one integer cut, :func:`_cut`), and only the successes are visited: the follower is
+    read and converted without a branch (with p = 0.2 a branch on the coin would be
+    mispredicted a fifth of the time). Reading the followers first instead, to skip the draws
+    of those who have adopted, no longer pays even in large cascades: a draw costs less than
+    the follower's flag byte.
 
-    - draw first, read the follower only on a success (few successes: the branch that tests
-      for one is predictable; with one tie everywhere the draw's bits are compared with an
-      integer cut, :func:`_cut`, so no draw is converted to a float until it succeeds);
-    - draw a block of edges at once (vectorised), list the successes without a branch, then
-      convert them without one (successes common or the poster has many followers: a branch
-      on a coin with p = 0.2 would be mispredicted a fifth of the time);
-    - read the follower first and draw only for one who has not adopted (most followers met
-      have adopted: dense graphs, large cascades).
-
-    The choice follows the last few hundred draws and followers read (:data:`SPREAD_WINDOW`).
     The edge lists of the posts a few ahead are prefetched (:mod:`sim.kernels.prefetch`): in a
     large cascade on a large graph each is a cache miss, and the misses then overlap. So are an
     adopter's offsets as it adopts and the first posters' edge lists as a day begins, so the
@@ -365,8 +368,7 @@ def run_spread(
     organic = np.float32(1.0)
     one_tie, one_expertise, one_interest, tie, expertise_all, interest_all = constants(uniform)
     n_scheduled = seed_nodes.size
-    success = np.zeros(SPREAD_BLOCK, np.bool_)
-    listed = np.zeros(SPREAD_BLOCK, np.uint64)
+    n_edges = np.uint64(indices.size)
     for r in range(keys.size):
         base = stream_base(keys[r], STREAM_CASCADE, 0)
         n_adopted = 0
@@ -374,10 +376,6 @@ def run_spread(
         last_step = 0
         cursor = 0
         yesterday = 0  # first adopter of the previous step in ``order``
-        drawn = 0  # recent draws, and how many succeeded
-        hits = 0
-        read = 0  # recent followers read, and how many of them had adopted
-        found = 0
         for t in range(steps):
             today = n_adopted
             first_seed_post = cursor
@@ -422,76 +420,30 @@ def run_spread(
                     weight = organic
                 source_expertise = expertise_all if one_expertise else expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
-                if read > SPREAD_WINDOW:
-                    read >>= 1
-                    found >>= 1
-                if drawn > 4 * SPREAD_WINDOW:
-                    drawn >>= 1
-                    hits >>= 1
-                if 4 * found > 3 * read:  # most followers met had adopted: read them first
-                    read += np.int64(stop - start)
-                    for e in range(start, stop):
-                        j = np.uint64(indices[e])
-                        if flags[j] & SPREAD_ADOPTED:
-                            found += 1
-                            continue
-                        u = _uniform(base, e)
-                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
-                        if u < bound and u < bound * (
-                            interest_all if one_interest else interest[j]
-                        ):
-                            flags[j] |= SPREAD_ADOPTED
-                            prefetch(indptr, j)  # it posts tomorrow
-                            order[np.uint64(n_adopted)] = j
-                            n_adopted += 1
-                            seed_adopters += (flags[j] & SPREAD_SEED) != 0
-                    continue
-                drawn += np.int64(stop - start)
-                if stop - start < SPREAD_BLOCK and 10 * hits <= drawn:  # rare successes
-                    # with one tie the draw's bits are tested against an integer cut (no float
-                    # conversion per edge until a draw succeeds); the same test as u < bound
-                    bound = tie * source_expertise * weight
-                    cut = _cut(bound) if one_tie else _ONE
-                    for e in range(start, stop):
-                        k = _bits(base, e)
-                        if not one_tie:
-                            bound = tie0[e] * source_expertise * weight
-                        if k < cut if one_tie else float(k) * _TO_UNIT < bound:
-                            u = float(k) * _TO_UNIT
-                            j = np.uint64(indices[e])
-                            hits += 1
-                            read += 1
-                            if flags[j] & SPREAD_ADOPTED:
-                                found += 1
-                            elif u < bound * (interest_all if one_interest else interest[j]):
-                                flags[j] |= SPREAD_ADOPTED
-                                prefetch(indptr, j)  # it posts tomorrow
-                                order[np.uint64(n_adopted)] = j
-                                n_adopted += 1
-                                seed_adopters += (flags[j] & SPREAD_SEED) != 0
-                    continue
-                for lo in range(start, stop, SPREAD_BLOCK):  # blocks, without branches
-                    hi = min(lo + SPREAD_BLOCK, stop)
-                    for e in range(lo, hi):  # vectorised: the same draws, SIMD lanes
-                        u = _uniform(base, e)
-                        tie_e = tie if one_tie else tie0[e]
-                        success[e - lo] = u < tie_e * source_expertise * weight
-                    n_listed = 0
-                    for e in range(lo, hi):
-                        listed[n_listed] = e
-                        n_listed += success[e - lo]
-                    hits += n_listed
-                    read += n_listed
-                    for k in range(n_listed):
-                        e = listed[k]
+                # draw sixteen edges at once and visit the successes only; a success is then
+                # converted without a branch (with p = 0.2 one on the coin would be
+                # mispredicted a fifth of the time)
+                cut = _cut(tie * source_expertise * weight) if one_tie else _ONE
+                for lo in range(start, stop, _LANES):
+                    if one_tie:
+                        hit = draws_below(base, lo, cut)
+                    elif lo + _LANES <= n_edges:
+                        hit = draws_below_ties(base, lo, tie0, source_expertise, weight)
+                    else:  # the graph's last edges: no sixteen to read
+                        hit = _draws_below_ties_scalar(
+                            base, lo, stop, tie0, source_expertise, weight
+                        )
+                    if stop - lo < _LANES:
+                        hit &= (_ONE << (stop - lo)) - _ONE
+                    while hit:
+                        e = lo + lowest_bit(hit)
+                        hit &= hit - _ONE
                         j = np.uint64(indices[e])
                         f = flags[j]
-                        u = _uniform(base, e)
                         fresh = f & SPREAD_ADOPTED == 0
-                        found += not fresh
                         bound = (tie if one_tie else tie0[e]) * source_expertise * weight
                         interest_j = interest_all if one_interest else interest[j]
-                        convert = fresh & (u < bound * interest_j)
+                        convert = fresh & (_uniform(base, e) < bound * interest_j)
                         prefetch(indptr, j)  # it may post tomorrow
                         order[np.uint64(n_adopted)] = j  # kept only when it converts
                         n_adopted += convert
