@@ -16,8 +16,11 @@ What keeps the loop lean: every array index is unsigned, so numba emits no negat
 wrap-around per access; a fresh follower (the common case: not yet aware, not adopted) takes one
 test on its flag byte; and the agents' 32-byte records, read only for the replication whose
 final state is kept, are written after that replication from the lists it built (awareness
-and adoption in order, day by day), never inside the loop. The edge lists of the posters a few
-ahead, an adopter's offsets as it adopts and the first posters' edge lists as a day begins are
+and adoption in order, day by day), never inside the loop. A first post's draws are made
+sixteen at a time (:mod:`sim.kernels.lanes`), so the loop over its followers tests one bit
+where it drew a number. The loop reads no array view and calls no helper with array arguments
+(either costs two atomic reference counts). The edge lists of the posters a few ahead, an
+adopter's offsets as it adopts and the first posters' edge lists as a day begins are
 prefetched (:mod:`sim.kernels.prefetch`), so cache misses on a large graph overlap.
 
 Order of one day ``t`` (as in :mod:`sim.kernels.diffusion`): the seeds scheduled on day ``t``
@@ -141,13 +144,13 @@ def run_block(
     no_origin = by_origin.shape[1] - 1
     fresh_bits = ADOPTED | AWARE | SEEN_TODAY  # none set: a follower reached for the first time
     packed = no_origin < MAX_PACKED_ORIGINS  # origins live in the flag byte's upper bits
+    n_edges = np.uint64(indices.size)
     for r in range(lo, hi):
         kept = keep_last and r == hi - 1  # this replication's final state is read: fill records
         base = stream_base(keys[r], STREAM_CASCADE, 0)
         n_adopted = 0
         n_touched = 0
         cursor = 0
-        stats = step_stats[r]
         for t in range(steps):
             adopted_before[t] = n_adopted
             aware_before = n_touched
@@ -159,7 +162,12 @@ def run_block(
             while cursor < n_scheduled and seed_steps[cursor] == t:
                 i = np.uint64(seed_nodes[cursor])
                 if not flags[i] & ADOPTED:
-                    _set_origin(flags, origin_of, i, seed_origin[cursor], packed)
+                    # the seed's origin, written out: a helper taking the two arrays here
+                    # would count references to them (atomic) for every seed
+                    if packed:
+                        flags[i] = (flags[i] & LOW_BITS) | _pack(seed_origin[cursor])
+                    else:
+                        origin_of[i] = seed_origin[cursor]
                     if not flags[i] & AWARE:
                         flags[i] |= AWARE | SEEN_TODAY
                         touched[np.uint64(n_touched)] = i
@@ -201,46 +209,54 @@ def run_block(
                 source_expertise = expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
-                for e in range(start, stop):
-                    j = np.uint64(indices[e])
-                    f = flags[j]
-                    if f & fresh_bits == 0:
-                        if packed:
-                            flags[j] = source_bits | AWARE | SEEN_TODAY
-                        else:
-                            origin_of[j] = source_origin
-                            flags[j] = AWARE | SEEN_TODAY
-                        touched[np.uint64(n_touched)] = j
-                        n_touched += 1
-                        new_aware += 1
-                    elif f & SEEN_TODAY:
-                        if f & ADOPTED:
-                            if not is_seed[j]:
-                                _lower_origin(flags, origin_of, j, source_origin, packed)
-                            continue
-                        _lower_origin(flags, origin_of, j, source_origin, packed)
-                    elif f & ADOPTED:
-                        continue
+                for lo in range(start, stop, _LANES):
+                    # this post's draws, sixteen at once (none after its first post)
                     if not first_post:
-                        continue
-                    u = _uniform(base, e)
-                    bound = tie0[e] * source_expertise * weight
-                    if u < bound and u < bound * interest[j]:
-                        flags[j] |= ADOPTED
-                        prefetch(indptr, j)  # it posts tomorrow
-                        order[np.uint64(n_adopted)] = j
-                        n_adopted += 1
-                        if is_seed[j]:
-                            new_seed_adopters += 1
+                        hit = np.uint64(0)
+                    elif lo + _LANES <= n_edges:
+                        hit = draws_below_ties(base, lo, tie0, source_expertise, weight)
+                    else:  # the graph's last edges: no sixteen to read
+                        hit = _draws_below_ties_scalar(
+                            base, lo, stop, tie0, source_expertise, weight
+                        )
+                    for e in range(lo, min(lo + _LANES, stop)):
+                        j = np.uint64(indices[e])
+                        f = flags[j]
+                        if f & fresh_bits == 0:
+                            if packed:
+                                flags[j] = source_bits | AWARE | SEEN_TODAY
+                            else:
+                                origin_of[j] = source_origin
+                                flags[j] = AWARE | SEEN_TODAY
+                            touched[np.uint64(n_touched)] = j
+                            n_touched += 1
+                            new_aware += 1
+                        elif f & SEEN_TODAY:
+                            if f & ADOPTED:
+                                if not is_seed[j]:
+                                    _lower_origin(flags, origin_of, j, source_origin, packed)
+                                continue
+                            _lower_origin(flags, origin_of, j, source_origin, packed)
+                        elif f & ADOPTED:
+                            continue
+                        if not (hit >> (e - lo)) & _ONE:
+                            continue  # the draw failed (u >= tie * expertise * weight)
+                        bound = tie0[e] * source_expertise * weight
+                        if _uniform(base, e) < bound * interest[j]:
+                            flags[j] |= ADOPTED
+                            prefetch(indptr, j)  # it posts tomorrow
+                            order[np.uint64(n_adopted)] = j
+                            n_adopted += 1
+                            if is_seed[j]:
+                                new_seed_adopters += 1
             # 4. record (stored, not added: the row is zero and a store does not wait for it)
             adopted_before[t + 1] = n_adopted
-            day = stats[t]
-            day[POSTS] = posts
-            day[EDGES_TOUCHED] = edges
-            day[EXPOSURES] = edges  # full attention: every edge is an exposure
-            day[NEW_AWARE] = new_aware
-            day[NEW_SEED_ADOPTERS] = new_seed_adopters
-            day[NEW_ADOPTERS] = n_adopted - adopted_before[t]
+            step_stats[r, t, POSTS] = posts
+            step_stats[r, t, EDGES_TOUCHED] = edges
+            step_stats[r, t, EXPOSURES] = edges  # full attention: every edge is an exposure
+            step_stats[r, t, NEW_AWARE] = new_aware
+            step_stats[r, t, NEW_SEED_ADOPTERS] = new_seed_adopters
+            step_stats[r, t, NEW_ADOPTERS] = n_adopted - adopted_before[t]
             for k in range(aware_before, n_touched):
                 flags[np.uint64(touched[k])] &= NOT_SEEN_TODAY
             if cursor >= n_scheduled and n_adopted == adopted_before[t]:
@@ -248,17 +264,15 @@ def run_block(
         days = min(t + 1, steps)
         # adoptions by origin and community, added into the rows (zero on entry; an adopter's
         # origin is final once its first day ends); one community: every adopter is in it
-        origin_row = by_origin[r]
         if by_community.shape[1] == 1:
             by_community[r, 0] = n_adopted
             for k in range(n_adopted):
-                origin_row[_slot(flags, origin_of, np.uint64(order[k]), packed, no_origin)] += 1
+                by_origin[r, _slot(flags, origin_of, np.uint64(order[k]), packed, no_origin)] += 1
         else:
-            community_row = by_community[r]
             for k in range(n_adopted):
                 j = np.uint64(order[k])
-                origin_row[_slot(flags, origin_of, j, packed, no_origin)] += 1
-                community_row[community[j]] += 1
+                by_origin[r, _slot(flags, origin_of, j, packed, no_origin)] += 1
+                by_community[r, community[j]] += 1
         if kept:
             counters[N_ADOPTED] = n_adopted
             counters[SEED_CURSOR] = cursor
@@ -270,7 +284,7 @@ def run_block(
                 flags[j] &= ADOPTED | AWARE  # the general kernel's flags (no origin bits)
             aware_lo = 0
             for d in range(days):
-                aware_hi = aware_lo + stats[d, NEW_AWARE]
+                aware_hi = aware_lo + step_stats[r, d, NEW_AWARE]
                 for k in range(aware_lo, aware_hi):
                     record[np.uint64(touched[k])].first_seen = d
                 aware_lo = aware_hi
