@@ -209,17 +209,17 @@ def run_block(
                 source_expertise = expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
-                for lo in range(start, stop, _LANES):
+                for block in range(start, stop, _LANES):
                     # this post's draws, sixteen at once (none after its first post)
                     if not first_post:
                         hit = np.uint64(0)
-                    elif lo + _LANES <= n_edges:
-                        hit = draws_below_ties(base, lo, tie0, source_expertise, weight)
+                    elif block + _LANES <= n_edges:
+                        hit = draws_below_ties(base, block, tie0, source_expertise, weight)
                     else:  # the graph's last edges: no sixteen to read
                         hit = _draws_below_ties_scalar(
-                            base, lo, stop, tie0, source_expertise, weight
+                            base, block, stop, tie0, source_expertise, weight
                         )
-                    for e in range(lo, min(lo + _LANES, stop)):
+                    for e in range(block, min(block + _LANES, stop)):
                         j = np.uint64(indices[e])
                         f = flags[j]
                         if f & fresh_bits == 0:
@@ -239,7 +239,7 @@ def run_block(
                             _lower_origin(flags, origin_of, j, source_origin, packed)
                         elif f & ADOPTED:
                             continue
-                        if not (hit >> (e - lo)) & _ONE:
+                        if not (hit >> (e - block)) & _ONE:
                             continue  # the draw failed (u >= tie * expertise * weight)
                         bound = tie0[e] * source_expertise * weight
                         if _uniform(base, e) < bound * interest[j]:
