@@ -197,7 +197,7 @@ def hand_built() -> dict[str, tuple]:
             20,
         ),
         # a hub that is the graph's last agent, with random trust: its last edges are the
-        # edge array's last, where run_spread cannot read sixteen ties at once
+        # edge array's last, where a block of sixteen ties would run past the array
         "last-hub": (
             last_hub,
             random_agents(60, 10),

@@ -144,7 +144,6 @@ def run_block(
     no_origin = by_origin.shape[1] - 1
     fresh_bits = ADOPTED | AWARE | SEEN_TODAY  # none set: a follower reached for the first time
     packed = no_origin < MAX_PACKED_ORIGINS  # origins live in the flag byte's upper bits
-    n_edges = np.uint64(indices.size)
     for r in range(lo, hi):
         kept = keep_last and r == hi - 1  # this replication's final state is read: fill records
         base = stream_base(keys[r], STREAM_CASCADE, 0)
@@ -211,14 +210,11 @@ def run_block(
                 edges += np.int64(stop - start)
                 for block in range(start, stop, _LANES):
                     # this post's draws, sixteen at once (none after its first post)
-                    if not first_post:
-                        hit = np.uint64(0)
-                    elif block + _LANES <= n_edges:
-                        hit = draws_below_ties(base, block, tie0, source_expertise, weight)
-                    else:  # the graph's last edges: no sixteen to read
-                        hit = _draws_below_ties_scalar(
-                            base, block, stop, tie0, source_expertise, weight
-                        )
+                    hit = (
+                        draws_below_ties(base, block, stop, tie0, source_expertise, weight)
+                        if first_post
+                        else np.uint64(0)
+                    )
                     for e in range(block, min(block + _LANES, stop)):
                         j = np.uint64(indices[e])
                         f = flags[j]
@@ -335,17 +331,6 @@ def _lower_origin(flags, origin_of, j, origin, packed):
     )
 
 
-@njit(cache=True, inline="always")
-def _draws_below_ties_scalar(base, lo, stop, ties, scale, weight):
-    """:func:`sim.kernels.lanes.draws_below_ties` for edges ``lo .. stop - 1`` only (fewer than
-    sixteen left in ``ties``), one draw at a time."""
-    hit = np.uint64(0)
-    for e in range(lo, stop):
-        if _uniform(base, e) < ties[e] * scale * weight:
-            hit |= _ONE << (e - lo)
-    return hit
-
-
 @njit(cache=True, nogil=True)
 def run_spread(
     keys, indptr, indices, tie0, expertise, interest, uniform, seed_nodes, seed_steps, steps,
@@ -382,7 +367,6 @@ def run_spread(
     organic = np.float32(1.0)
     one_tie, one_expertise, one_interest, tie, expertise_all, interest_all = constants(uniform)
     n_scheduled = seed_nodes.size
-    n_edges = np.uint64(indices.size)
     for r in range(keys.size):
         base = stream_base(keys[r], STREAM_CASCADE, 0)
         n_adopted = 0
@@ -440,15 +424,9 @@ def run_spread(
                 cut = _cut(tie * source_expertise * weight) if one_tie else _ONE
                 for lo in range(start, stop, _LANES):
                     if one_tie:
-                        hit = draws_below(base, lo, cut)
-                    elif lo + _LANES <= n_edges:
-                        hit = draws_below_ties(base, lo, tie0, source_expertise, weight)
-                    else:  # the graph's last edges: no sixteen to read
-                        hit = _draws_below_ties_scalar(
-                            base, lo, stop, tie0, source_expertise, weight
-                        )
-                    if stop - lo < _LANES:
-                        hit &= (_ONE << (stop - lo)) - _ONE
+                        hit = draws_below(base, lo, stop, cut)
+                    else:
+                        hit = draws_below_ties(base, lo, stop, tie0, source_expertise, weight)
                     while hit:
                         e = lo + lowest_bit(hit)
                         hit &= hit - _ONE

@@ -1,5 +1,6 @@
-"""Sixteen counter-based draws at once: which of the edges ``lo .. lo + 15`` transmit, as a bit
-mask, computed in SIMD lanes.
+"""Sixteen counter-based draws at once: which of the edges ``lo .. min(lo + 16, stop) - 1``
+transmit, as a bit mask, computed in SIMD lanes (lanes at or past ``stop`` read nothing and
+stay clear, so a post's last, partial block needs no other code).
 
 A cascade kernel draws one number per edge (``uniform(base, e)``, :mod:`sim.kernels.counter_rng`)
 and, at small probabilities, almost every draw fails. Drawn one by one, each draw is a chain of
@@ -61,47 +62,66 @@ def _as_mask(builder, hits):
     return builder.zext(builder.bitcast(hits, ir.IntType(LANES)), _I64)
 
 
+def _valid(builder, lo, stop):
+    """``x < stop - lo`` for every lane ``x`` (``stop >= lo``): the lanes that are edges."""
+    left = _splat(builder, builder.sub(stop, lo), _VEC)
+    return builder.icmp_unsigned("<", ir.Constant(_VEC, list(range(LANES))), left)
+
+
+def _uint64s(context, builder, values, value_types):
+    """Integer arguments as uint64 LLVM values."""
+    pairs = zip(values, value_types, strict=True)
+    return [context.cast(builder, v, ty, types.uint64) for v, ty in pairs]
+
+
 @intrinsic
-def draws_below(typingctx, base, lo, cut):
-    """Bit ``x`` set when the 53 bits of ``uniform(base, lo + x)`` are below ``cut`` (all
-    uint64), i.e. when that draw is below ``cut * 2**-53``: one probability for all sixteen."""
-    if not all(isinstance(t, types.Integer) for t in (base, lo, cut)):
+def draws_below(typingctx, base, lo, stop, cut):
+    """Bit ``x`` set when ``lo + x < stop`` and the 53 bits of ``uniform(base, lo + x)`` are
+    below ``cut`` (all uint64), i.e. that draw is below ``cut * 2**-53``: one probability for
+    the edges ``lo .. min(lo + 16, stop) - 1``."""
+    if not all(isinstance(t, types.Integer) for t in (base, lo, stop, cut)):
         return None
-    signature = types.uint64(base, lo, cut)
+    signature = types.uint64(base, lo, stop, cut)
 
     def codegen(context, builder, sig, args):
-        pairs = zip(args, sig.args, strict=True)
-        base_, lo_, cut_ = (context.cast(builder, v, ty, types.uint64) for v, ty in pairs)
-        bits = _lane_bits(builder, base_, lo_)
-        return _as_mask(builder, builder.icmp_unsigned("<", bits, _splat(builder, cut_, _VEC)))
+        base_, lo_, stop_, cut_ = _uint64s(context, builder, args, sig.args)
+        below = builder.icmp_unsigned(
+            "<", _lane_bits(builder, base_, lo_), _splat(builder, cut_, _VEC)
+        )
+        return _as_mask(builder, builder.and_(below, _valid(builder, lo_, stop_)))
 
     return signature, codegen
 
 
 @intrinsic
-def draws_below_ties(typingctx, base, lo, ties, scale, weight):
-    """Bit ``x`` set when ``uniform(base, lo + x) < ties[lo + x] * scale * weight`` (``ties``
-    float32 1-d, the products in float32 in that order, compared in float64 as the scalar code
-    does). Reads ``ties[lo : lo + 16]``: the caller keeps ``lo + 16 <= ties.size``."""
+def draws_below_ties(typingctx, base, lo, stop, ties, scale, weight):
+    """Bit ``x`` set when ``lo + x < stop`` and ``uniform(base, lo + x) < ties[lo + x] * scale
+    * weight`` (``ties`` float32 1-d, the products in float32 in that order, compared in
+    float64 as the scalar code does). Only ``ties[lo : stop]`` is read (a masked load), so
+    ``stop <= ties.size`` is all the caller keeps."""
     if not (isinstance(ties, types.Array) and ties.ndim == 1 and ties.dtype == types.float32):
         return None
-    if not all(isinstance(t, types.Integer) for t in (base, lo)):
+    if not all(isinstance(t, types.Integer) for t in (base, lo, stop)):
         return None
-    signature = types.uint64(base, lo, ties, types.float32, types.float32)
+    signature = types.uint64(base, lo, stop, ties, types.float32, types.float32)
 
     def codegen(context, builder, sig, args):
-        base_ = context.cast(builder, args[0], sig.args[0], types.uint64)
-        lo_ = context.cast(builder, args[1], sig.args[1], types.uint64)
-        data = context.make_array(sig.args[2])(context, builder, args[2]).data
+        base_, lo_, stop_ = _uint64s(context, builder, args[:3], sig.args[:3])
+        data = context.make_array(sig.args[3])(context, builder, args[3]).data
         floats = ir.VectorType(ir.FloatType(), LANES)
         doubles = ir.VectorType(ir.DoubleType(), LANES)
+        valid = _valid(builder, lo_, stop_)
         address = builder.bitcast(builder.gep(data, [lo_]), floats.as_pointer())
-        row = builder.load(address, align=4)
-        bound = builder.fmul(row, _splat(builder, args[3], floats))
-        bound = builder.fmul(bound, _splat(builder, args[4], floats))
+        kind = ir.FunctionType(floats, [address.type, _I32, valid.type, floats])
+        load = cgutils.get_or_insert_function(builder.module, kind, "llvm.masked.load.v16f32.p0")
+        zeros = ir.Constant(floats, [0.0] * LANES)
+        row = builder.call(load, [address, ir.Constant(_I32, 4), valid, zeros])
+        bound = builder.fmul(row, _splat(builder, args[4], floats))
+        bound = builder.fmul(bound, _splat(builder, args[5], floats))
         draws = builder.uitofp(_lane_bits(builder, base_, lo_), doubles)
         draws = builder.fmul(draws, ir.Constant(doubles, [counter_rng._TO_UNIT] * LANES))
-        return _as_mask(builder, builder.fcmp_ordered("<", draws, builder.fpext(bound, doubles)))
+        below = builder.fcmp_ordered("<", draws, builder.fpext(bound, doubles))
+        return _as_mask(builder, builder.and_(below, valid))
 
     return signature, codegen
 
