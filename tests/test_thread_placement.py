@@ -1,0 +1,113 @@
+"""Where a threaded batch runs: its threads on different CPUs, the caller's affinity restored.
+
+Without the placement the scheduler may wake the helper on the caller's CPU and keep both there
+(measured: half the calls of a 5 ms batch on two threads, slower than one thread); these tests
+run the sharing driver with a work function that records the CPU each block ran on.
+"""
+
+import itertools
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+from numba import njit
+
+from sim.model import engine
+
+linux_two_cpus = pytest.mark.skipif(
+    engine._this_cpu() is None or len(os.sched_getaffinity(0)) < 2,
+    reason="thread placement needs Linux and two CPUs (the suite's machine has both)",
+)
+
+
+@njit(nogil=True)
+def _busy(n):
+    """About a millisecond of arithmetic without the GIL, like a kernel call."""
+    total = np.uint64(1)
+    for k in range(n):
+        total = total * np.uint64(6364136223846793005) + np.uint64(k)
+    return total
+
+
+def _record_blocks(n_blocks: int, threads: int):
+    """Run ``n_blocks`` blocks through the driver; per thread, the CPUs its blocks ran on."""
+    seen: dict[int, set] = {}
+    lock = threading.Lock()
+
+    def work(lo, hi, owner):
+        _busy(200_000)  # a block long enough for both threads to be busy at once
+        with lock:
+            seen.setdefault(threading.get_ident(), set()).add(engine._this_cpu())
+
+    blocks = [(k, k + 1) for k in range(n_blocks)]
+    engine._share(blocks, list(range(threads)), work)
+    return seen
+
+
+@linux_two_cpus
+def test_the_helper_runs_on_another_cpu_than_the_caller():
+    before = os.sched_getaffinity(0)
+    both = 0
+    for _ in range(20):  # the scheduler left alone put both on one CPU in about half the calls
+        time.sleep(0.05)  # the other CPU falls idle, as between a user's calls
+        seen = _record_blocks(32, 2)
+        caller = seen.pop(threading.get_ident(), set())
+        assert len(caller) <= 1  # the caller stayed where it was for the whole batch
+        for helper in seen.values():
+            assert not helper & caller
+        both += bool(caller) and bool(seen)
+    assert both > 10  # in most calls both threads took blocks
+    assert os.sched_getaffinity(0) == before
+
+
+@linux_two_cpus
+def test_the_callers_affinity_is_restored_when_a_block_fails():
+    before = os.sched_getaffinity(0)
+
+    def work(lo, hi, owner):
+        raise RuntimeError("a failing block")
+
+    with pytest.raises(RuntimeError, match="a failing block"):
+        engine._share([(0, 1), (1, 2)], [0, 1], work)
+    assert os.sched_getaffinity(0) == before
+
+
+@linux_two_cpus
+def test_helpers_get_cpus_of_their_own_when_there_are_enough():
+    with engine._cpus_apart(1) as cpus:
+        here = os.sched_getaffinity(0)
+        assert len(here) == 1
+        assert len(cpus) == 1 and cpus[0] and not cpus[0] & here
+    many = len(os.sched_getaffinity(0)) + 2  # more helpers than CPUs: any CPU but the caller's
+    with engine._cpus_apart(many) as cpus:
+        here = os.sched_getaffinity(0)
+        assert len(cpus) == many
+        assert all(helper and not helper & here for helper in cpus)
+
+
+def test_without_a_cpu_to_spare_nothing_is_pinned(monkeypatch):
+    monkeypatch.setattr(engine, "_this_cpu", lambda: None)  # off Linux
+    before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    with engine._cpus_apart(2) as cpus:
+        assert cpus == [None, None]
+        if before is not None:
+            assert os.sched_getaffinity(0) == before
+
+
+def test_blocks_cover_the_replications_once_in_order():
+    for lo, hi, threads, per_replication in [
+        (4, 20_000, 2, 4e-7),  # small cascades: blocks of about BLOCK_SECONDS
+        (4, 1_000, 2, 1e-2),  # large ones: as many as replications allow, 16 per thread at most
+        (0, 5, 4, 1.0),
+        (2, 3, 2, 1.0),
+    ]:
+        blocks = engine._blocks(lo, hi, threads, per_replication)
+        assert blocks[0][0] == lo and blocks[-1][1] == hi
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
+        assert all(b_hi > b_lo for b_lo, b_hi in blocks)
+        assert len(blocks) <= 16 * threads
+    small = engine._blocks(4, 20_000, 2, 4e-7)
+    per_block = (20_000 - 4) / len(small)
+    assert per_block * 4e-7 >= engine.BLOCK_SECONDS * 0.99
