@@ -44,6 +44,7 @@ from sim.model import (
     replication_keys,
     textbook_agents,
 )
+from sim.model.engine import _cpus_apart, _pin
 from sim.model.engine import _pool as engine_pool
 from sim.network import Network
 from sim.version import __version__
@@ -210,7 +211,8 @@ def _thread_rounds(seconds: float, repeat: int) -> int:
 def machine_threads(seconds: float, rounds: int) -> float:
     """This machine's own two-thread speed-up for ``seconds`` of work: arithmetic only
     (:func:`sim.bench.bare.spin`, no memory), in two halves one after the other against the
-    halves on two threads at once, best of ``rounds`` each, interleaved. The bound of any
+    halves on two threads at once (on two CPUs, as the engine places them), best of ``rounds``
+    each, interleaved. The bound of any
     2-thread ratio for a batch that long."""
     # the engine's own worker (the one its 2-thread runs use), started and spin compiled or
     # loaded outside the calibration
@@ -221,10 +223,15 @@ def machine_threads(seconds: float, rounds: int) -> float:
     bare.spin(steps)
     steps = max(1000, int(steps * seconds / 2 / max(time.perf_counter() - start, 1e-9)))
 
-    def both() -> None:
-        helper = pool.submit(bare.spin, steps)
+    def pinned_spin(cpus, steps: int) -> None:
+        _pin(cpus)
         bare.spin(steps)
-        helper.result()
+
+    def both() -> None:  # the two threads placed as the engine places a batch's threads
+        with _cpus_apart(1) as (cpus,):
+            helper = pool.submit(pinned_spin, cpus, steps)
+            bare.spin(steps)
+            helper.result()
 
     pair = interleaved({"1": lambda: (bare.spin(steps), bare.spin(steps)), "2": both}, rounds)
     return pair["1"] / pair["2"]
