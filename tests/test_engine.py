@@ -283,3 +283,47 @@ def test_an_infinite_threshold_never_adopts_by_the_rule(rule):
         adopted = simulation.state.agent["adopt_time"] >= 0
         assert not adopted[never].any()
         assert adopted[~never].sum() > 50  # reached and exposed, but never over the threshold
+
+
+@pytest.mark.parametrize(
+    ("seeds", "params", "dense"),
+    [
+        (slice(-30, None), CASES["threshold-full"], True),  # most agents: in index order
+        (slice(1500, 1502), Params(rule="cascade", tie_half_life=10), False),  # a few only
+    ],
+)
+def test_reset_returns_the_state_a_fresh_simulation_has(network, seeds, params, dense):
+    """After a replication (its final state kept) the reset leaves every field it owns as a
+    fresh allocation has it, whether it visits the touched agents or all of them; then the
+    same keys give the same numbers as a fresh Simulation."""
+    from sim.kernels import diffusion as kernel
+
+    hubs = np.argsort(network.followers)[seeds]  # by followers: the largest, or middling
+
+    def build():
+        return Simulation(
+            network,
+            rich_agents(network.n_nodes),
+            params,
+            SeedSchedule.build(hubs, start=0, posts=2, every=3),
+            STEPS,
+            topic="b",
+            sponsored_weight=0.8,
+        )
+
+    keys = replication_keys(4, 3)
+    used, fresh = build(), build()
+    used.run(keys)
+    state = used.state
+    touched = int(state.counters[kernel.N_TOUCHED])
+    assert (touched * kernel.DENSE_RESET >= network.n_nodes) == dense
+    assert state.has_posted.any() and (state.tie != used._graph.tie0).any()  # edges to reset
+    kernel.reset(used._graph, used._agents, used._params, state)
+    owned = ("agent", "flags", "has_posted", "candidate", "tie", "tie_time", "edge_seen")
+    for name in (*owned, "hours", "parent", "counters"):
+        np.testing.assert_array_equal(
+            getattr(state, name), getattr(fresh.state, name), err_msg=name
+        )
+    again, expected = used.run(keys), fresh.run(keys)
+    np.testing.assert_array_equal(again.step_stats, expected.step_stats)
+    np.testing.assert_array_equal(again.by_origin, expected.by_origin)

@@ -116,6 +116,10 @@ POSTS_AHEAD = 16
 arrays, the first block of them line by line: half as far ahead): on a large graph each is a
 cache miss, and the misses then overlap."""
 
+DENSE_RESET = 8
+"""The reset visits every agent in index order once a replication touched at least one agent
+in this many (see :func:`reset`)."""
+
 # Delay distribution codes (Delay.kind).
 NO_DELAY = 0
 EXPONENTIAL = 1
@@ -831,7 +835,13 @@ def is_quiet(t, params, schedule, state):
 
 @njit(cache=True)
 def reset(graph, agents, params, state):
-    """Return the state to "nothing happened", visiting only what the replication touched."""
+    """Return the state to "nothing happened", visiting only what the replication touched.
+
+    When it touched at least one agent in :data:`DENSE_RESET` the agents are visited in index
+    order instead, all of them (an untouched agent is rewritten with what it holds): the
+    records and the posters' edge lists are then read front to back, not one cache miss per
+    agent (measured: 87 -> 21 ms after a full-model replication that reached 95% of 10^6
+    agents), and the cost stays within a few times what the replication touched."""
     updates_ties = params.inv_tie_half_life > 0.0 or params.reinforcement > 0.0
     if params.timed:
         state.start_head[:] = -1
@@ -845,8 +855,10 @@ def reset(graph, agents, params, state):
     agent, flags, candidate = state.agent, state.flags, state.candidate
     hours, parent, touched = state.hours, state.parent, state.touched_list
     per_edge_seen = params.timed or params.changing_ties
-    for k in range(state.counters[N_TOUCHED]):
-        j = np.uint64(touched[k])
+    n_touched = state.counters[N_TOUCHED]
+    dense = n_touched * DENSE_RESET >= flags.size
+    for k in range(flags.size if dense else n_touched):
+        j = np.uint64(k) if dense else np.uint64(touched[k])
         hours[j] = -1.0
         parent[j] = -1
         if has_posted[j]:  # its edges: element by element (a slice copy is not vectorised)
