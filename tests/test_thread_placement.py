@@ -6,6 +6,7 @@ run the sharing driver with a work function that records the CPU each block ran 
 """
 
 import itertools
+import math
 import os
 import threading
 import time
@@ -96,18 +97,21 @@ def test_without_a_cpu_to_spare_nothing_is_pinned(monkeypatch):
             assert os.sched_getaffinity(0) == before
 
 
-def test_blocks_cover_the_replications_once_in_order():
+def test_blocks_cover_the_replications_once_largest_first():
     for lo, hi, threads, per_replication in [
-        (4, 20_000, 2, 4e-7),  # small cascades: blocks of about BLOCK_SECONDS
-        (4, 1_000, 2, 1e-2),  # large ones: as many as replications allow, 16 per thread at most
+        (4, 20_000, 2, 4e-7),  # small cascades: the last blocks about BLOCK_SECONDS each
+        (4, 1_000, 2, 1e-2),  # large ones: down to 4 replications a block
         (0, 5, 4, 1.0),
         (2, 3, 2, 1.0),
     ]:
         blocks = engine._blocks(lo, hi, threads, per_replication)
         assert blocks[0][0] == lo and blocks[-1][1] == hi
         assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
-        assert all(b_hi > b_lo for b_lo, b_hi in blocks)
-        assert len(blocks) <= 16 * threads
+        sizes = [b_hi - b_lo for b_lo, b_hi in blocks]
+        assert all(size > 0 for size in sizes)
+        assert all(a >= b for a, b in itertools.pairwise(sizes))  # largest first
+        least = max(4, math.ceil(engine.BLOCK_SECONDS / per_replication))
+        assert all(size >= min(least, hi - lo) for size in sizes[:-1])
+        assert sizes[0] == max(min(least, hi - lo), (hi - lo) // (2 * threads))
     small = engine._blocks(4, 20_000, 2, 4e-7)
-    per_block = (20_000 - 4) / len(small)
-    assert per_block * 4e-7 >= engine.BLOCK_SECONDS * 0.99
+    assert 8 <= len(small) <= 16  # few handouts for a few milliseconds of work

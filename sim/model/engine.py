@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import math
 import os
 import threading
@@ -679,15 +678,21 @@ def _this_cpu() -> int | None:
 
 
 def _blocks(lo: int, hi: int, threads: int, per_replication: float) -> list[tuple[int, int]]:
-    """Blocks of replications ``lo .. hi - 1`` for the threaded driver, as ``(lo, hi)`` pairs:
-    of at least ``BLOCK_SECONDS`` of estimated work, so handing one out costs little beside
-    it, and at most 16 per thread, so a few large cascades do not leave a thread idle (plain
-    integers: numpy's per-call overhead here is what a short batch cannot spare)."""
-    n_reps = hi - lo
+    """Blocks of replications ``lo .. hi - 1`` for the threaded driver, as ``(lo, hi)`` pairs,
+    largest first: each takes ``1 / (2 * threads)`` of the replications left, and at least
+    ``BLOCK_SECONDS`` of estimated work. Large blocks first keep the handouts few (each is a
+    Python call under the interpreter lock, which the other thread may be waiting for); small
+    ones last let the threads finish together when cascade sizes vary. Measured against equal
+    blocks (16 per thread at most) on 20,000 small cascades: 1.58-1.85x -> 1.76-1.92x on two
+    threads. Plain integers: numpy's per-call overhead is what a short batch cannot spare."""
     per_block = max(4, math.ceil(BLOCK_SECONDS / max(per_replication, 1e-9)))
-    n_blocks = max(1, min(max(n_reps // per_block, threads), 16 * threads, n_reps))
-    bounds = [lo + k * n_reps // n_blocks for k in range(n_blocks + 1)]
-    return list(itertools.pairwise(bounds))
+    blocks = []
+    start = lo
+    while start < hi:
+        stop = min(hi, start + max(per_block, (hi - start) // (2 * threads)))
+        blocks.append((start, stop))
+        start = stop
+    return blocks
 
 
 def _read_only(raw: RawRun) -> RawRun:
