@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from numba import njit
 
-from sim.model import engine
+from sim.model import parallel
 
 linux_two_cpus = pytest.mark.skipif(
-    engine._this_cpu() is None or len(os.sched_getaffinity(0)) < 2,
+    parallel.this_cpu() is None or len(os.sched_getaffinity(0)) < 2,
     reason="thread placement needs Linux and two CPUs (the suite's machine has both)",
 )
 
@@ -40,10 +40,10 @@ def _record_blocks(n_blocks: int, threads: int):
     def work(lo, hi, owner):
         _busy(200_000)  # a block long enough for both threads to be busy at once
         with lock:
-            seen.setdefault(threading.get_ident(), set()).add(engine._this_cpu())
+            seen.setdefault(threading.get_ident(), set()).add(parallel.this_cpu())
 
     blocks = [(k, k + 1) for k in range(n_blocks)]
-    engine._share(blocks, list(range(threads)), work)
+    parallel.share(blocks, list(range(threads)), work)
     return seen
 
 
@@ -71,27 +71,27 @@ def test_the_callers_affinity_is_restored_when_a_block_fails():
         raise RuntimeError("a failing block")
 
     with pytest.raises(RuntimeError, match="a failing block"):
-        engine._share([(0, 1), (1, 2)], [0, 1], work)
+        parallel.share([(0, 1), (1, 2)], [0, 1], work)
     assert os.sched_getaffinity(0) == before
 
 
 @linux_two_cpus
 def test_helpers_get_cpus_of_their_own_when_there_are_enough():
-    with engine._cpus_apart(1) as cpus:
+    with parallel.cpus_apart(1) as cpus:
         here = os.sched_getaffinity(0)
         assert len(here) == 1
         assert len(cpus) == 1 and cpus[0] and not cpus[0] & here
     many = len(os.sched_getaffinity(0)) + 2  # more helpers than CPUs: any CPU but the caller's
-    with engine._cpus_apart(many) as cpus:
+    with parallel.cpus_apart(many) as cpus:
         here = os.sched_getaffinity(0)
         assert len(cpus) == many
         assert all(helper and not helper & here for helper in cpus)
 
 
 def test_without_a_cpu_to_spare_nothing_is_pinned(monkeypatch):
-    monkeypatch.setattr(engine, "_this_cpu", lambda: None)  # off Linux
+    monkeypatch.setattr(parallel, "this_cpu", lambda: None)  # off Linux
     before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    with engine._cpus_apart(2) as cpus:
+    with parallel.cpus_apart(2) as cpus:
         assert cpus == [None, None]
         if before is not None:
             assert os.sched_getaffinity(0) == before
@@ -104,14 +104,14 @@ def test_blocks_cover_the_replications_once_largest_first():
         (0, 5, 4, 1.0),
         (2, 3, 2, 1.0),
     ]:
-        blocks = engine._blocks(lo, hi, threads, per_replication)
+        blocks = parallel.blocks(lo, hi, threads, per_replication)
         assert blocks[0][0] == lo and blocks[-1][1] == hi
         assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
         sizes = [b_hi - b_lo for b_lo, b_hi in blocks]
         assert all(size > 0 for size in sizes)
         assert all(a >= b for a, b in itertools.pairwise(sizes))  # largest first
-        least = max(4, math.ceil(engine.BLOCK_SECONDS / per_replication))
+        least = max(4, math.ceil(parallel.BLOCK_SECONDS / per_replication))
         assert all(size >= min(least, hi - lo) for size in sizes[:-1])
         assert sizes[0] == max(min(least, hi - lo), (hi - lo) // (2 * threads))
-    small = engine._blocks(4, 20_000, 2, 4e-7)
+    small = parallel.blocks(4, 20_000, 2, 4e-7)
     assert 8 <= len(small) <= 16  # few handouts for a few milliseconds of work

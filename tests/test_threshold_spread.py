@@ -195,9 +195,9 @@ def test_a_seed_reached_before_its_post_counts_as_a_seed_adopter(rule):
 def test_threshold_spread_shares_blocks_among_threads(rule, monkeypatch):
     """With the threshold for starting threads at zero, both threads take blocks (each with
     its own scratch) and the counts are still ``run``'s, row for row."""
-    from sim.model import engine
+    from sim.model import parallel
 
-    monkeypatch.setattr(engine, "PARALLEL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SECONDS", 0.0)
     network, agents, schedule, weight, steps = CASES["followers-repeated"]
     agents = with_thresholds(agents, rule, two_sources=True)
     simulation = Simulation(

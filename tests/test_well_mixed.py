@@ -28,7 +28,7 @@ from scipy.stats import norm
 
 from sim.config.gate import parse_scenario
 from sim.errors import InputError
-from sim.model import AgentArrays, Params, SeedSchedule, Simulation, engine, replication_keys
+from sim.model import AgentArrays, Params, SeedSchedule, Simulation, parallel, replication_keys
 from sim.model.population import textbook_agents
 from sim.network.generators import complete
 from sim.network.well_mixed import WellMixed
@@ -148,7 +148,7 @@ def test_stepping_and_threads_give_the_same_numbers(rule, monkeypatch):
     general, mixed = both(rule, "two-day posting, external", seed=5)
     keys = replication_keys(3, 40)
     one = mixed.run(keys)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_SECONDS", 0.0)  # use the threads however small
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_SECONDS", 0.0)  # use the threads however small
     original, calls = type(mixed)._run_threads, []
 
     def counted(self, *args):

@@ -44,8 +44,8 @@ from sim.model import (
     replication_keys,
     textbook_agents,
 )
-from sim.model.engine import _cpus_apart, _pin
-from sim.model.engine import _pool as engine_pool
+from sim.model.parallel import cpus_apart, pin
+from sim.model.parallel import pool as engine_pool
 from sim.network import Network
 from sim.version import __version__
 
@@ -224,11 +224,11 @@ def machine_threads(seconds: float, rounds: int) -> float:
     steps = max(1000, int(steps * seconds / 2 / max(time.perf_counter() - start, 1e-9)))
 
     def pinned_spin(cpus, steps: int) -> None:
-        _pin(cpus)
+        pin(cpus)
         bare.spin(steps)
 
     def both() -> None:  # the two threads placed as the engine places a batch's threads
-        with _cpus_apart(1) as (cpus,):
+        with cpus_apart(1) as (cpus,):
             helper = pool.submit(pinned_spin, cpus, steps)
             bare.spin(steps)
             helper.result()
