@@ -76,16 +76,15 @@ def test_the_callers_affinity_is_restored_when_a_block_fails():
 
 
 @linux_two_cpus
-def test_helpers_get_cpus_of_their_own_when_there_are_enough():
-    with parallel.cpus_apart(1) as cpus:
-        here = os.sched_getaffinity(0)
-        assert len(here) == 1
-        assert len(cpus) == 1 and cpus[0] and not cpus[0] & here
-    many = len(os.sched_getaffinity(0)) + 2  # more helpers than CPUs: any CPU but the caller's
-    with parallel.cpus_apart(many) as cpus:
-        here = os.sched_getaffinity(0)
-        assert len(cpus) == many
-        assert all(helper and not helper & here for helper in cpus)
+def test_helpers_may_run_on_every_cpu_but_the_callers():
+    allowed = os.sched_getaffinity(0)
+    for n_helpers in (1, len(allowed) + 2):  # more helpers than CPUs too
+        with parallel.cpus_apart(n_helpers) as cpus:
+            here = os.sched_getaffinity(0)
+            assert len(here) == 1
+            assert len(cpus) == n_helpers
+            assert all(helper == allowed - here for helper in cpus)
+        assert os.sched_getaffinity(0) == allowed
 
 
 def test_without_a_cpu_to_spare_nothing_is_pinned(monkeypatch):

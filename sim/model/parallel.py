@@ -97,28 +97,25 @@ def share(bounds: list[tuple[int, int]], owners: list, work) -> None:
 
 @contextlib.contextmanager
 def cpus_apart(n_helpers: int):
-    """Keep the threads of one batch on different CPUs: this thread stays on the CPU it is on
-    until the batch ends (then its affinity is restored), and each helper gets a CPU of its
-    own other than that one (with fewer CPUs than threads, any other); yields the helpers' CPU
-    sets for :func:`pin` (``None``: not pinned, off Linux or with one CPU).
+    """Keep the threads of one batch off each other's CPU: this thread stays on the CPU it is
+    on until the batch ends (then its affinity is restored), and the helpers may run on any
+    other CPU it may use; yields the helpers' CPU sets for :func:`pin` (``None``: not pinned,
+    off Linux or with one CPU).
 
     Left to itself the scheduler may wake a helper on the CPU of the thread that woke it, or
     move that thread next to its helper, and leave both there while the other CPU idles:
     measured on a 2-CPU machine, half the calls of a 5 ms batch on two threads ran on one CPU
-    and were slower than one thread."""
+    and were slower than one thread. The helpers get the set, not one CPU each, so that on a
+    large machine the processes of a cluster do not all pile their helpers on its first CPUs."""
     here = this_cpu()
     allowed = os.sched_getaffinity(0) if here is not None else set()
-    others = sorted(allowed - {here})
+    others = allowed - {here}
     if not others:
         yield [None] * n_helpers
         return
-    if len(others) >= n_helpers:
-        cpus = [{cpu} for cpu in others[:n_helpers]]
-    else:
-        cpus = [set(others)] * n_helpers
     pin({here})
     try:
-        yield cpus
+        yield [others] * n_helpers
     finally:
         pin(allowed)
 
