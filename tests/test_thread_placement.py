@@ -78,20 +78,20 @@ def test_the_callers_affinity_is_restored_when_a_block_fails():
 @linux_two_cpus
 def test_helpers_may_run_on_every_cpu_but_the_callers():
     allowed = os.sched_getaffinity(0)
-    for n_helpers in (1, len(allowed) + 2):  # more helpers than CPUs too
-        with parallel.cpus_apart(n_helpers) as cpus:
-            here = os.sched_getaffinity(0)
-            assert len(here) == 1
-            assert len(cpus) == n_helpers
-            assert all(helper == allowed - here for helper in cpus)
-        assert os.sched_getaffinity(0) == allowed
+    with parallel.cpus_apart() as others:
+        here = os.sched_getaffinity(0)
+        assert len(here) == 1
+        assert others == allowed - here
+        helper = parallel.pool(1).submit(parallel.pinned, others, os.sched_getaffinity, 0)
+        assert helper.result() == others  # a helper run through pinned keeps off this CPU
+    assert os.sched_getaffinity(0) == allowed
 
 
 def test_without_a_cpu_to_spare_nothing_is_pinned(monkeypatch):
     monkeypatch.setattr(parallel, "this_cpu", lambda: None)  # off Linux
     before = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    with parallel.cpus_apart(2) as cpus:
-        assert cpus == [None, None]
+    with parallel.cpus_apart() as others:
+        assert others is None
         if before is not None:
             assert os.sched_getaffinity(0) == before
 

@@ -44,7 +44,7 @@ from sim.model import (
     replication_keys,
     textbook_agents,
 )
-from sim.model.parallel import cpus_apart, pin
+from sim.model.parallel import cpus_apart, pinned
 from sim.model.parallel import pool as engine_pool
 from sim.network import Network
 from sim.version import __version__
@@ -212,8 +212,7 @@ def machine_threads(seconds: float, rounds: int) -> float:
     """This machine's own two-thread speed-up for ``seconds`` of work: arithmetic only
     (:func:`sim.bench.bare.spin`, no memory), in two halves one after the other against the
     halves on two threads at once (on two CPUs, as the engine places them), best of ``rounds``
-    each, interleaved. The bound of any
-    2-thread ratio for a batch that long."""
+    each, interleaved. The bound of any 2-thread ratio for a batch that long."""
     # the engine's own worker (the one its 2-thread runs use), started and spin compiled or
     # loaded outside the calibration
     pool = engine_pool(1)
@@ -223,13 +222,9 @@ def machine_threads(seconds: float, rounds: int) -> float:
     bare.spin(steps)
     steps = max(1000, int(steps * seconds / 2 / max(time.perf_counter() - start, 1e-9)))
 
-    def pinned_spin(cpus, steps: int) -> None:
-        pin(cpus)
-        bare.spin(steps)
-
     def both() -> None:  # the two threads placed as the engine places a batch's threads
-        with cpus_apart(1) as (cpus,):
-            helper = pool.submit(pinned_spin, cpus, steps)
+        with cpus_apart() as others:
+            helper = pool.submit(pinned, others, bare.spin, steps)
             bare.spin(steps)
             helper.result()
 

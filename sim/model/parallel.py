@@ -80,27 +80,20 @@ def share(bounds: list[tuple[int, int]], owners: list, work) -> None:
                 return
             work(*block, owner)
 
-    def assist(owner, cpus) -> None:
-        pin(cpus)
-        drain(owner)
-
     workers = pool(len(owners) - 1)
-    with cpus_apart(len(owners) - 1) as cpus:
-        helpers = [
-            workers.submit(assist, owner, where)
-            for owner, where in zip(owners[1:], cpus, strict=True)
-        ]
+    with cpus_apart() as others:
+        helpers = [workers.submit(pinned, others, drain, owner) for owner in owners[1:]]
         drain(owners[0])
         for helper in helpers:
             helper.result()
 
 
 @contextlib.contextmanager
-def cpus_apart(n_helpers: int):
+def cpus_apart():
     """Keep the threads of one batch off each other's CPU: this thread stays on the CPU it is
-    on until the batch ends (then its affinity is restored), and the helpers may run on any
-    other CPU it may use; yields the helpers' CPU sets for :func:`pin` (``None``: not pinned,
-    off Linux or with one CPU).
+    on until the batch ends (then its affinity is restored); yields the CPUs its helpers may
+    use, every other one this thread may (``None``: not pinned, off Linux or with one CPU),
+    for :func:`pinned`.
 
     Left to itself the scheduler may wake a helper on the CPU of the thread that woke it, or
     move that thread next to its helper, and leave both there while the other CPU idles:
@@ -111,13 +104,20 @@ def cpus_apart(n_helpers: int):
     allowed = os.sched_getaffinity(0) if here is not None else set()
     others = allowed - {here}
     if not others:
-        yield [None] * n_helpers
+        yield None
         return
     pin({here})
     try:
-        yield [others] * n_helpers
+        yield others
     finally:
         pin(allowed)
+
+
+def pinned(cpus, function, *args):
+    """``function(*args)`` on the calling thread after :func:`pin` ``(cpus)``: what a helper
+    thread of :func:`cpus_apart` runs."""
+    pin(cpus)
+    return function(*args)
 
 
 def pin(cpus) -> None:
