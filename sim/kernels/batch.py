@@ -11,6 +11,7 @@ depend only on its key, so they are the same whichever driver runs it, on any nu
 threads.
 """
 
+import numpy as np
 from numba import njit
 
 from sim.kernels import cascade
@@ -67,6 +68,7 @@ def _block(
             graph.tie0,
             agents.expertise,
             agents.interest,
+            np.full(3, -1.0),  # every tie, expertise and interest read (no constant taken)
             agents.is_seed,
             agents.community,
             schedule.nodes,
@@ -116,20 +118,21 @@ def run_batch(
 
 @njit(cache=True, nogil=True)
 def run_textbook(
-    keys, indptr, indices, tie0, expertise, interest, is_seed, community, seed_nodes, seed_steps,
-    seed_origin, steps, sponsored_weight, record, flags, has_posted, candidate, hours, parent,
-    order, touched, adopted_before, counters, origin_of, step_stats, by_origin, by_community,
-    keep_last,
+    keys, indptr, indices, tie0, expertise, interest, uniform, is_seed, community, seed_nodes,
+    seed_steps, seed_origin, steps, sponsored_weight, record, flags, has_posted, candidate, hours,
+    parent, order, touched, adopted_before, counters, origin_of, step_stats, by_origin,
+    by_community, keep_last,
 ):  # fmt: skip
     """:func:`run_batch` on the textbook IC path (:func:`sim.kernels.cascade.run_block`) over
     plain arrays, the state reset first: the same numbers, and no tuple for numba to type.
 
     The arguments are the fields of ``Graph``, ``Agents``, ``Schedule``, ``Params`` (steps,
     sponsored_weight) and ``State`` that the path reads or writes, same dtypes and shapes, then
-    the outputs of :func:`run_batch`. The reset is :func:`sim.kernels.diffusion.reset` for
-    settings the textbook path accepts (certain attention, no delays, ties that neither decay
-    nor grow: no edge array can have changed), so the state may come from any driver, the
-    general kernel's included. Returns ``keys.size``.
+    the outputs of :func:`run_batch`; ``uniform`` as in :func:`sim.kernels.cascade.run_spread`
+    (:func:`sim.model.kernel_inputs.uniform_values` of tie0, expertise, interest). The reset
+    is :func:`sim.kernels.diffusion.reset` for settings the textbook path accepts (certain
+    attention, no delays, ties that neither decay nor grow: no edge array can have changed),
+    so the state may come from any driver, the general kernel's included. Returns ``keys.size``.
     """
     for k in range(counters[N_TOUCHED]):
         j = touched[k]
@@ -147,9 +150,9 @@ def run_textbook(
         candidate[j] = False
     counters[:] = 0
     cascade.run_block(
-        keys, 0, keys.size, keep_last, indptr, indices, tie0, expertise, interest, is_seed,
-        community, seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record, flags,
-        has_posted, order, touched, adopted_before, counters, origin_of, step_stats, by_origin,
-        by_community,
+        keys, 0, keys.size, keep_last, indptr, indices, tie0, expertise, interest, uniform,
+        is_seed, community, seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record,
+        flags, has_posted, order, touched, adopted_before, counters, origin_of, step_stats,
+        by_origin, by_community,
     )  # fmt: skip
     return keys.size

@@ -112,16 +112,19 @@ def _cut(bound):
 
 @njit(cache=True)
 def run_block(
-    keys, lo, hi, keep_last, indptr, indices, tie0, expertise, interest, is_seed, community,
-    seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record, flags, has_posted,
-    order, touched, adopted_before, counters, origin_of, step_stats, by_origin, by_community,
+    keys, lo, hi, keep_last, indptr, indices, tie0, expertise, interest, uniform, is_seed,
+    community, seed_nodes, seed_steps, seed_origin, steps, sponsored_weight, record, flags,
+    has_posted, order, touched, adopted_before, counters, origin_of, step_stats, by_origin,
+    by_community,
 ):  # fmt: skip
     """Replications ``lo .. hi - 1`` of ``keys`` on the textbook IC path, each reset after it
     (except the last when ``keep_last``, so its final state can be read).
 
     The arrays are the fields of :class:`sim.kernels.diffusion.Graph` (indptr, indices, tie0),
     ``Agents`` (expertise, interest, is_seed, community), ``Schedule`` (seed_nodes, seed_steps,
-    seed_origin) and ``State`` (record = agent, flags, has_posted, order = adoption_order,
+    seed_origin), ``uniform`` as in :func:`run_spread` (a tie, expertise or interest that is
+    one value everywhere is not read: at 10^5 agents those reads were a quarter of the time
+    of small cascades) and ``State`` (record = agent, flags, has_posted, order = adoption_order,
     touched = touched_list, adopted_before, counters, origin_of), same dtypes and shapes,
     passed one by one: the loop then reads no tuple and takes no array view, so a replication
     costs only what it does. ``steps`` int, ``sponsored_weight`` float. ``step_stats`` int64
@@ -140,6 +143,7 @@ def run_block(
     """
     sponsored = np.float32(sponsored_weight)
     organic = np.float32(1.0)
+    one_tie, one_expertise, one_interest, tie, expertise_all, interest_all = constants(uniform)
     n_scheduled = seed_nodes.size
     no_origin = by_origin.shape[1] - 1
     fresh_bits = ADOPTED | AWARE | SEEN_TODAY  # none set: a follower reached for the first time
@@ -184,7 +188,10 @@ def run_block(
             # the first posters' edge lists (offsets prefetched as they adopted), as in
             # run_spread: a small cascade's few misses of the day overlap
             for k in range(organic_lo, min(organic_hi, organic_lo + SPREAD_AHEAD // 2)):
-                prefetch(indices, indptr[np.uint64(order[k])])
+                ahead = indptr[np.uint64(order[k])]
+                prefetch(indices, ahead)
+                if not one_tie:
+                    prefetch(tie0, ahead)
             # 2. expose: seed posts in schedule order, then yesterday's organic adopters
             for p in range(n_posts):
                 if first_seed_post + p < cursor:
@@ -195,7 +202,10 @@ def run_block(
                     if k + SPREAD_AHEAD < organic_hi:  # offsets and edges a few posts ahead
                         prefetch(indptr, order[k + SPREAD_AHEAD])
                     if k + SPREAD_AHEAD // 2 < organic_hi:
-                        prefetch(indices, indptr[np.uint64(order[k + SPREAD_AHEAD // 2])])
+                        ahead = indptr[np.uint64(order[k + SPREAD_AHEAD // 2])]
+                        prefetch(indices, ahead)
+                        if not one_tie:
+                            prefetch(tie0, ahead)
                     i = np.uint64(order[k])
                     if is_seed[i]:
                         continue
@@ -205,16 +215,18 @@ def run_block(
                 has_posted[i] = True
                 source_origin = _origin(flags, origin_of, i, packed)
                 source_bits = _pack(source_origin) if packed else np.uint8(0)
-                source_expertise = expertise[i]
+                source_expertise = expertise_all if one_expertise else expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
+                cut = _cut(tie * source_expertise * weight) if one_tie else _ONE
                 for block in range(start, stop, _LANES):
                     # this post's draws, sixteen at once (none after its first post)
-                    hit = (
-                        draws_below_ties(base, block, stop, tie0, source_expertise, weight)
-                        if first_post
-                        else np.uint64(0)
-                    )
+                    if not first_post:
+                        hit = np.uint64(0)
+                    elif one_tie:
+                        hit = draws_below(base, block, stop, cut)
+                    else:
+                        hit = draws_below_ties(base, block, stop, tie0, source_expertise, weight)
                     for e in range(block, min(block + _LANES, stop)):
                         j = np.uint64(indices[e])
                         f = flags[j]
@@ -237,8 +249,9 @@ def run_block(
                             continue
                         if not (hit >> (e - block)) & _ONE:
                             continue  # the draw failed (u >= tie * expertise * weight)
-                        bound = tie0[e] * source_expertise * weight
-                        if _uniform(base, e) < bound * interest[j]:
+                        bound = (tie if one_tie else tie0[e]) * source_expertise * weight
+                        interest_j = interest_all if one_interest else interest[j]
+                        if _uniform(base, e) < bound * interest_j:
                             flags[j] |= ADOPTED
                             prefetch(indptr, j)  # it posts tomorrow
                             order[np.uint64(n_adopted)] = j

@@ -178,7 +178,7 @@ class Simulation(Views):
         )
         self._uniform = (
             uniform_values(self._graph.tie0, self._agents.expertise, self._agents.interest)
-            if self._counts_only
+            if self._counts_only or self._textbook
             else None
         )
         self._cutoff = adoption_cutoff(self._params, self._agents) if self._threshold_path else None
@@ -403,10 +403,10 @@ class Simulation(Views):
         announce_compile(batch.run_textbook)
         g, a, s, p, st = self._graph, self._agents, self._schedule, self._params, state
         batch.run_textbook(
-            keys, g.indptr, g.indices, g.tie0, a.expertise, a.interest, a.is_seed, a.community,
-            s.nodes, s.steps, s.origin, p.steps, p.sponsored_weight, st.agent, st.flags,
-            st.has_posted, st.candidate, st.hours, st.parent, st.adoption_order, st.touched_list,
-            st.adopted_before, st.counters, st.origin_of, *out, keep_last,
+            keys, g.indptr, g.indices, g.tie0, a.expertise, a.interest, self._uniform, a.is_seed,
+            a.community, s.nodes, s.steps, s.origin, p.steps, p.sponsored_weight, st.agent,
+            st.flags, st.has_posted, st.candidate, st.hours, st.parent, st.adoption_order,
+            st.touched_list, st.adopted_before, st.counters, st.origin_of, *out, keep_last,
         )  # fmt: skip
         return state
 
