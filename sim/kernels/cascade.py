@@ -67,6 +67,8 @@ SPREAD_AHEAD = 8
 ORIGIN_SHIFT = 3
 LOW_BITS = np.uint8((1 << ORIGIN_SHIFT) - 1)  # ADOPTED | AWARE | SEEN_TODAY
 MAX_PACKED_ORIGINS = (1 << (8 - ORIGIN_SHIFT)) - 1
+_ROTATE = MAX_PACKED_ORIGINS  # an origin code's five bits
+_NEW_BITS = np.int64(AWARE | SEEN_TODAY)
 """With fewer seeds than this, an agent's origin + 1 is kept in its flag byte's upper five bits
 (one byte read and written per exposure instead of a byte and an int32 in another array)."""
 
@@ -214,7 +216,7 @@ def run_block(
                 first_post = not has_posted[i]
                 has_posted[i] = True
                 source_origin = _origin(flags, origin_of, i, packed)
-                source_bits = _pack(source_origin) if packed else np.uint8(0)
+                source_rotated = np.int64(source_origin) & _ROTATE  # -1 (none) -> 31
                 source_expertise = expertise_all if one_expertise else expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
@@ -230,25 +232,44 @@ def run_block(
                     for e in range(block, min(block + _LANES, stop)):
                         j = np.uint64(indices[e])
                         f = flags[j]
-                        if f & fresh_bits == 0:
-                            if packed:
-                                flags[j] = source_bits | AWARE | SEEN_TODAY
-                            else:
+                        if packed:
+                            # without a branch on the follower (fresh, aware, adopted: a coin
+                            # to the predictor once a cascade is large): the origin codes
+                            # rotated so that "none" ranks last, the lower one kept where the
+                            # follower is first seen today, the follower listed in any case
+                            # and counted when fresh (``touched`` has a spare slot)
+                            fresh = np.int64(f & fresh_bits == 0)
+                            code = np.int64(f >> ORIGIN_SHIFT)
+                            lower = fresh | np.int64(f & SEEN_TODAY != 0)
+                            if f & ADOPTED and f & SEEN_TODAY and is_seed[j]:
+                                lower = 0  # a seed's own origin stands
+                            low = (min((code - 1) & _ROTATE, source_rotated) + 1) & _ROTATE
+                            code = low if lower else code
+                            flags[j] = np.uint8(
+                                (code << ORIGIN_SHIFT) | (f & LOW_BITS) | (fresh * _NEW_BITS)
+                            )
+                            touched[np.uint64(n_touched)] = j
+                            n_touched += fresh
+                            new_aware += fresh
+                            if not (hit >> (e - block)) & _ONE or f & ADOPTED:
+                                continue  # the draw failed, or the follower has adopted
+                        else:
+                            if f & fresh_bits == 0:
                                 origin_of[j] = source_origin
                                 flags[j] = AWARE | SEEN_TODAY
-                            touched[np.uint64(n_touched)] = j
-                            n_touched += 1
-                            new_aware += 1
-                        elif f & SEEN_TODAY:
-                            if f & ADOPTED:
-                                if not is_seed[j]:
-                                    _lower_origin(flags, origin_of, j, source_origin, packed)
+                                touched[np.uint64(n_touched)] = j
+                                n_touched += 1
+                                new_aware += 1
+                            elif f & SEEN_TODAY:
+                                if f & ADOPTED:
+                                    if not is_seed[j]:
+                                        _lower_origin(flags, origin_of, j, source_origin, False)
+                                    continue
+                                _lower_origin(flags, origin_of, j, source_origin, False)
+                            elif f & ADOPTED:
                                 continue
-                            _lower_origin(flags, origin_of, j, source_origin, packed)
-                        elif f & ADOPTED:
-                            continue
-                        if not (hit >> (e - block)) & _ONE:
-                            continue  # the draw failed (u >= tie * expertise * weight)
+                            if not (hit >> (e - block)) & _ONE:
+                                continue  # the draw failed (u >= tie * expertise * weight)
                         bound = (tie if one_tie else tie0[e]) * source_expertise * weight
                         interest_j = interest_all if one_interest else interest[j]
                         if _uniform(base, e) < bound * interest_j:

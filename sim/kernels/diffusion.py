@@ -256,9 +256,9 @@ State = namedtuple(
 State.__doc__ = """Mutable state of one replication (see :func:`sim.model.state.allocate_state`).
 
 Per agent (N): agent AGENT_RECORD, flags uint8 (ADOPTED | AWARE | SEEN_TODAY), has_posted
-bool, candidate bool. Per edge (E): tie float32,
-tie_time int32, edge_seen bool. Work lists: adoption_order int32 (N), adopted_before int64
-(steps + 1), touched_list int32 (N), check_list int32 (N), candidate_list int32 (N), post_nodes
+bool, candidate bool. Per edge (E): tie float32, tie_time int32, edge_seen bool. Work lists:
+adoption_order int32 (N), adopted_before int64 (steps + 1), touched_list int32 (N + 1: a spare
+slot, written without a branch), check_list int32 (N), candidate_list int32 (N), post_nodes
 int32 (N + S), post_weight float32 (N + S), counters int64 (N_COUNTERS). origin_of int32 (N):
 the textbook cascade path's compact copy of each aware agent's origin (valid where AWARE).
 

@@ -37,7 +37,7 @@ def allocate_state(
         edge_seen=filled(n_edges, np.bool_),
         adoption_order=filled(n_nodes, NODE),
         adopted_before=filled(steps + 1, EDGE),
-        touched_list=filled(n_nodes, NODE),
+        touched_list=filled(n_nodes + 1, NODE),  # a spare slot: listed without a branch
         check_list=filled(n_nodes, NODE),
         candidate_list=filled(n_nodes, NODE),
         post_nodes=filled(n_nodes + n_posts, NODE),
