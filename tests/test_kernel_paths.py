@@ -148,8 +148,19 @@ def hand_built() -> dict[str, tuple]:
         60,
         ties=rng.uniform(0.1, 0.9, 139),
     )
+    # 0 -> 1 -> 3 and 2 -> 3, all certain: seed 3 (posting on day 5) adopts on day 1 from
+    # seed 2's post, then seed 0's cascade reaches it the same day through 1; a seed that
+    # adopted keeps its own cascade's origin (2's), though 0's index is lower
+    early_seed = Network.from_edges([0, 2, 1], [1, 3, 3], 4, ties=np.full(3, 1.0))
+    early_schedule = SeedSchedule(
+        np.array([0, 2, 3], np.int32),
+        np.array([0, 2, 3], np.int32),
+        np.array([0, 1, 5], np.int32),
+        np.array([0, 1, 2], np.int32),
+    )
     return {
         "line": (line, random_agents(6, 1, unit=True), line_schedule, 1.0, 12),
+        "early-seed": (early_seed, random_agents(4, 11, unit=True), early_schedule, 1.0, 8),
         "sparse": (
             Network(sparse.indptr, sparse.indices, sparse_ties),
             random_agents(3000, 7),
@@ -324,6 +335,38 @@ def test_many_seeds_case_takes_the_unpacked_origins():
 
     assert CASES["many-seeds"][2].seeds.size >= MAX_PACKED_ORIGINS
     assert CASES["erdos-renyi"][2].seeds.size < MAX_PACKED_ORIGINS
+
+
+def test_a_seed_that_adopted_early_keeps_its_own_cascade():
+    """In the "early-seed" case seed 3 adopts on day 1 from seed 2's post and is then reached
+    the same day by seed 0's cascade: both paths attribute it to seed 2 (origin 1), not to the
+    lower index (with the tie-break applied to it, seed 0 would count three adoptions)."""
+    network, agents, schedule, _, steps = CASES["early-seed"]
+    for textbook in (True, False):
+        simulation = Simulation(network, agents, TEXTBOOK, schedule, steps)
+        simulation._textbook = textbook
+        raw = simulation.run(replication_keys(3, 2))
+        # origins: seed 0 (agents 0, 1), seed 2 (agents 2, 3), seed 3 (none of its own)
+        np.testing.assert_array_equal(raw.by_origin, [[2, 2, 0, 0]] * 2)
+
+
+def test_awareness_table_is_the_tie_break():
+    """Every entry of the textbook path's flag table against the rule it replaces: a fresh
+    follower takes the poster's origin, one first seen today the lower seed index (no origin
+    ranks last), any other flag byte is left as it is."""
+    from sim.kernels.cascade import AWARENESS, LOW_BITS, MAX_PACKED_ORIGINS, ORIGIN_SHIFT
+    from sim.kernels.diffusion import AWARE, SEEN_TODAY, earlier_origin
+
+    for origin in range(-1, MAX_PACKED_ORIGINS):
+        for flags in range(256):
+            low, held = flags & LOW_BITS, (flags >> ORIGIN_SHIFT) - 1
+            if low == 0:
+                want = ((origin + 1) << ORIGIN_SHIFT) | AWARE | SEEN_TODAY
+            elif low & SEEN_TODAY:
+                want = ((earlier_origin(held, origin) + 1) << ORIGIN_SHIFT) | low
+            else:
+                want = flags
+            assert AWARENESS[((origin + 1) << 8) + flags] == want, (origin, flags)
 
 
 def test_textbook_driver_resets_a_state_left_by_the_general_kernel():
