@@ -76,7 +76,8 @@ def _awareness_table() -> np.ndarray:
     ``code * 256 + flags`` for a poster whose origin code (origin + 1) is ``code``. A fresh
     follower becomes aware and seen today with that origin; one first seen today keeps the
     lower seed index (no origin ranks last); any other byte stays as it is. Seeds are never
-    "seen today" once they adopt, so their own origin stands without a test per edge."""
+    "seen today" once they adopt, so their own origin stands without a test per edge. Row 0
+    (no origin) is the flag bits alone, for origins kept in their own array."""
     table = np.empty((MAX_PACKED_ORIGINS + 1, 256), np.uint8)
     for code in range(MAX_PACKED_ORIGINS + 1):
         for flags in range(256):
@@ -239,7 +240,8 @@ def run_block(
                 first_post = not has_posted[i]
                 has_posted[i] = True
                 source_origin = _origin(flags, origin_of, i, packed)
-                row = np.uint64(source_origin + 1) << np.uint64(8)  # its AWARENESS row
+                # its AWARENESS row (origins kept apart: row 0, the flag bits alone)
+                row = np.uint64(source_origin + 1) << np.uint64(8) if packed else np.uint64(0)
                 source_expertise = expertise_all if one_expertise else expertise[i]
                 start, stop = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
                 edges += np.int64(stop - start)
@@ -255,35 +257,22 @@ def run_block(
                     for e in range(block, min(block + _LANES, stop)):
                         j = np.uint64(indices[e])
                         f = flags[j]
-                        if packed:
-                            # without a branch on the follower (fresh, aware, adopted: a coin
-                            # to the predictor once a cascade is large): its new flag byte
-                            # from the table, the follower listed in any case and counted when
-                            # fresh (``touched`` has a spare slot)
-                            flags[j] = AWARENESS[row + f]
-                            fresh = np.int64(f & fresh_bits == 0)
-                            touched[np.uint64(n_touched)] = j
-                            n_touched += fresh
-                            new_aware += fresh
-                            if not (hit >> (e - block)) & _ONE or f & ADOPTED:
-                                continue  # the draw failed, or the follower has adopted
-                        else:
-                            if f & fresh_bits == 0:
+                        # without a branch on the follower (fresh, aware, adopted: a coin to
+                        # the predictor once a cascade is large): its new flag byte from the
+                        # table, the follower listed in any case and counted when fresh
+                        # (``touched`` has a spare slot)
+                        flags[j] = AWARENESS[row + f]
+                        fresh = f & fresh_bits == 0
+                        touched[np.uint64(n_touched)] = j
+                        n_touched += fresh
+                        new_aware += fresh
+                        if not packed:  # the origin kept beside the flags
+                            if fresh:
                                 origin_of[j] = source_origin
-                                flags[j] = AWARE | SEEN_TODAY
-                                touched[np.uint64(n_touched)] = j
-                                n_touched += 1
-                                new_aware += 1
                             elif f & SEEN_TODAY:
-                                if f & ADOPTED:
-                                    if not is_seed[j]:
-                                        _lower_origin(flags, origin_of, j, source_origin, False)
-                                    continue
-                                _lower_origin(flags, origin_of, j, source_origin, False)
-                            elif f & ADOPTED:
-                                continue
-                            if not (hit >> (e - block)) & _ONE:
-                                continue  # the draw failed (u >= tie * expertise * weight)
+                                origin_of[j] = earlier_origin(origin_of[j], source_origin)
+                        if not (hit >> (e - block)) & _ONE or f & ADOPTED:
+                            continue  # the draw failed, or the follower has adopted
                         bound = (tie if one_tie else tie0[e]) * source_expertise * weight
                         interest_j = interest_all if one_interest else interest[j]
                         if _uniform(base, e) < bound * interest_j:
@@ -362,22 +351,6 @@ def _slot(flags, origin_of, j, packed, no_origin):
     """Agent ``j``'s column of ``by_origin``: its origin, or the last column for none."""
     origin = _origin(flags, origin_of, j, packed)
     return origin if origin >= 0 else no_origin
-
-
-@njit(cache=True, inline="always")
-def _set_origin(flags, origin_of, j, origin, packed):
-    if packed:
-        flags[j] = (flags[j] & LOW_BITS) | _pack(origin)
-    else:
-        origin_of[j] = origin
-
-
-@njit(cache=True, inline="always")
-def _lower_origin(flags, origin_of, j, origin, packed):
-    """A second cascade reaching ``j`` on its first day: the lower seed index wins."""
-    _set_origin(
-        flags, origin_of, j, earlier_origin(_origin(flags, origin_of, j, packed), origin), packed
-    )
 
 
 @njit(cache=True, nogil=True)
