@@ -21,7 +21,7 @@ def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
     cascade_table = capsys.readouterr().out.split("\n\n")[0].splitlines()
     rows = [line for line in cascade_table if line.startswith(("| erdos_renyi", "| chung_lu"))]
     assert len(rows) == 4  # two graphs x two probabilities at 10^4 agents
-    assert all(line.count("|") == 16 for line in rows)  # 15 columns
+    assert all(line.count("|") == 17 for line in rows)  # 16 columns
     results = json.loads(out)  # strict JSON: no NaN tokens
     assert {"machine", "cascade", "fractional", "full_model", "compile_s", "targets"} <= set(
         results
@@ -38,6 +38,7 @@ def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
         assert row["counts_vs_bare"] > 0
         # the 2-thread ratios and this machine's own bound for the same durations
         assert row["counts_threads_speedup"] > 0 and row["machine_threads_speedup"] > 0
+        assert row["halves_threads_speedup"] > 0
         # same model: our mean final size and the bare loop's agree roughly
         ours, loop = row["mean_size"]["ours"], row["mean_size"]["bare"]
         assert abs(ours - loop) <= 0.25 * max(ours, loop) + 5
