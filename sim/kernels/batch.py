@@ -1,8 +1,9 @@
 """Replication drivers: whole replications and one day stepped from Python.
 
 This module imports only numpy and numba; the day itself (post, expose, adopt, record) is
-:func:`sim.kernels.diffusion.advance`, and the textbook independent-cascade path is
-:func:`sim.kernels.cascade.run_block`, also reached through :func:`run_textbook`, which takes
+:func:`sim.kernels.diffusion.advance`, driven by :func:`run_batch`, and the textbook
+independent-cascade path is :func:`sim.kernels.cascade.run_block`, driven by
+:func:`run_textbook` (two entry points, so each compiles only where it is used), which takes
 plain arrays (a call with a few replications then costs microseconds of dispatch, not tens:
 numba types a named tuple of arrays field by field on every call). Both drivers release the
 GIL, so the caller runs replications on several threads by calling them from several Python
@@ -11,7 +12,6 @@ depend only on its key, so they are the same whichever driver runs it, on any nu
 threads.
 """
 
-import numpy as np
 from numba import njit
 
 from sim.kernels import cascade
@@ -48,71 +48,25 @@ def _general_block(
     return hi
 
 
-@njit(cache=True, inline="always")
-def _block(
-    keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats, by_origin,
-    by_community, textbook,
-):  # fmt: skip
-    """Replications ``lo .. hi - 1`` on the path the caller chose: with ``textbook`` (the
-    settings reduce to textbook IC, checked by the caller) the frontier path
-    :func:`sim.kernels.cascade.run_block`, with identical numbers; otherwise the general
-    kernel."""
-    if textbook:
-        cascade.run_block(
-            keys,
-            lo,
-            hi,
-            keep_last,
-            graph.indptr,
-            graph.indices,
-            graph.tie0,
-            agents.expertise,
-            agents.interest,
-            np.full(3, -1.0),  # every tie, expertise and interest read (no constant taken)
-            agents.is_seed,
-            agents.community,
-            schedule.nodes,
-            schedule.steps,
-            schedule.origin,
-            params.steps,
-            params.sponsored_weight,
-            state.agent,
-            state.flags,
-            state.has_posted,
-            state.adoption_order,
-            state.touched_list,
-            state.adopted_before,
-            state.counters,
-            state.origin_of,
-            step_stats,
-            by_origin,
-            by_community,
-        )
-        return hi
-    return _general_block(
-        keys, lo, hi, keep_last, graph, agents, params, schedule, state, step_stats,
-        by_origin, by_community,
-    )  # fmt: skip
-
-
 @njit(cache=True, nogil=True)
 def run_batch(
-    keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last,
-    textbook,
+    keys, graph, agents, params, schedule, state, step_stats, by_origin, by_community, keep_last
 ):  # fmt: skip
     """Run one replication per key, ``params.steps`` days each, on one thread.
 
     keys : uint64 (R,). step_stats : int64 (R, steps, N_STEP_STATS), zeroed by the caller.
     by_origin : int64 (R, G + 1). by_community : int64 (R, C). The state must be fresh (or
     reset); it is reset after each replication, except after the last when ``keep_last`` is
-    true, so the caller can read the agents' final state. ``textbook``: take the textbook IC
-    path (see :func:`_block`). Runs without the GIL: threads with distinct states and distinct
-    output rows may call it at once. Returns the number of replications done: ``keys.size``, or
-    fewer when delayed exposures overflowed the state's queue (see :func:`_general_block`).
+    true, so the caller can read the agents' final state. The general kernel whatever the
+    settings (the textbook IC path, :func:`run_textbook`, is kept out of this entry point, so
+    it is not compiled where it is not used). Runs without the GIL: threads with distinct
+    states and distinct output rows may call it at once. Returns the number of replications
+    done: ``keys.size``, or fewer when delayed exposures overflowed the state's queue (see
+    :func:`_general_block`).
     """
-    return _block(
+    return _general_block(
         keys, 0, keys.size, keep_last, graph, agents, params, schedule, state, step_stats,
-        by_origin, by_community, textbook,
+        by_origin, by_community,
     )  # fmt: skip
 
 

@@ -374,20 +374,22 @@ class Simulation(Views):
     def _run_block(
         self, keys, state, out, keep_last: bool, params=None, textbook=None
     ) -> kernel.State:
-        """The kernel call of every driver: replications ``keys`` into the rows ``out`` (with
-        other kernel ``params`` or path when given). When delayed exposures overflow the
-        state's queue, a state with four times the room runs again from that replication (the
-        numbers depend only on the keys). Returns the state used last."""
-        if textbook is None and params is None and self._textbook:
+        """The kernel call of every driver: replications ``keys`` into the rows ``out``, on the
+        textbook IC path where the settings allow it, else the general kernel (always with
+        other kernel ``params``, or with ``textbook`` false). When delayed exposures overflow
+        the state's queue, a state with four times the room runs again from that replication
+        (the numbers depend only on the keys). Returns the state used last."""
+        if textbook is None:
+            textbook = self._textbook and params is None
+        if textbook:
             return self._run_textbook(keys, state, out, keep_last)
         params = self._params if params is None else params
-        textbook = self._textbook if textbook is None else textbook
         announce_compile(batch.run_batch)
         lo = 0
         while True:
             done = batch.run_batch(
                 keys[lo:], self._graph, self._agents, params, self._schedule, state,
-                *(array[lo:] for array in out), keep_last, textbook,
+                *(array[lo:] for array in out), keep_last,
             )  # fmt: skip
             lo += done
             if lo == keys.size:
