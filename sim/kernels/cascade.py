@@ -69,6 +69,8 @@ SPREAD_AHEAD = 8
 ORIGIN_SHIFT = 3
 LOW_BITS = np.uint8((1 << ORIGIN_SHIFT) - 1)  # ADOPTED | AWARE | SEEN_TODAY
 MAX_PACKED_ORIGINS = (1 << (8 - ORIGIN_SHIFT)) - 1
+"""With fewer seeds than this, an agent's origin + 1 is kept in its flag byte's upper five bits
+(one byte read and written per exposure instead of a byte and an int32 in another array)."""
 
 
 def _awareness_table() -> np.ndarray:
@@ -93,8 +95,7 @@ def _awareness_table() -> np.ndarray:
 
 
 AWARENESS = _awareness_table()
-"""With fewer seeds than this, an agent's origin + 1 is kept in its flag byte's upper five bits
-(one byte read and written per exposure instead of a byte and an int32 in another array)."""
+"""A follower's new flag byte after a post, at ``(origin + 1) * 256 + flags`` (uint8)."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
