@@ -214,6 +214,15 @@ def _thread_rounds(seconds: float, repeat: int) -> int:
     return max(repeat, 9) if seconds < 0.1 else repeat
 
 
+def _at_once(here: Callable, there: Callable) -> None:
+    """``here()`` on this thread and ``there()`` on the engine's worker thread at once, the two
+    placed on different CPUs as the engine places a batch's threads."""
+    with cpus_apart() as others:
+        helper = engine_pool(1).submit(pinned, others, there)
+        here()
+        helper.result()
+
+
 def machine_threads(seconds: float, rounds: int) -> float:
     """This machine's own two-thread speed-up for ``seconds`` of work: arithmetic only
     (:func:`sim.bench.bare.spin`, no memory), in two halves one after the other against the
@@ -221,20 +230,16 @@ def machine_threads(seconds: float, rounds: int) -> float:
     each, interleaved. The bound of any 2-thread ratio for a batch that long."""
     # the engine's own worker (the one its 2-thread runs use), started and spin compiled or
     # loaded outside the calibration
-    pool = engine_pool(1)
-    pool.submit(bare.spin, 10).result()
+    engine_pool(1).submit(bare.spin, 10).result()
     steps = 1_000_000
     start = time.perf_counter()
     bare.spin(steps)
     steps = max(1000, int(steps * seconds / 2 / max(time.perf_counter() - start, 1e-9)))
 
-    def both() -> None:  # the two threads placed as the engine places a batch's threads
-        with cpus_apart() as others:
-            helper = pool.submit(pinned, others, bare.spin, steps)
-            bare.spin(steps)
-            helper.result()
+    def half() -> None:
+        bare.spin(steps)
 
-    pair = interleaved({"1": lambda: (bare.spin(steps), bare.spin(steps)), "2": both}, rounds)
+    pair = interleaved({"1": lambda: (half(), half()), "2": lambda: _at_once(half, half)}, rounds)
     return pair["1"] / pair["2"]
 
 
@@ -246,16 +251,12 @@ def halves_threads(
     plain threads (``twin``, built alike, has its own scratch), placed on two CPUs as the
     engine places them; best of ``rounds`` each, interleaved. Two threads of cache misses share
     one memory system, so for a memory-bound batch this, not arithmetic, bounds the ratio."""
-    pool = engine_pool(1)
-    half = keys.size // 2
+    mid = keys.size // 2
 
-    def both() -> None:
-        with cpus_apart() as others:
-            helper = pool.submit(pinned, others, twin.spread, keys[half:])
-            simulation.spread(keys[:half])
-            helper.result()
+    def halves() -> None:
+        _at_once(lambda: simulation.spread(keys[:mid]), lambda: twin.spread(keys[mid:]))
 
-    pair = interleaved({"1": lambda: simulation.spread(keys), "2": both}, rounds)
+    pair = interleaved({"1": lambda: simulation.spread(keys), "2": halves}, rounds)
     return pair["1"] / pair["2"]
 
 
