@@ -21,7 +21,7 @@ def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
     cascade_table = capsys.readouterr().out.split("\n\n")[0].splitlines()
     rows = [line for line in cascade_table if line.startswith(("| erdos_renyi", "| chung_lu"))]
     assert len(rows) == 4  # two graphs x two probabilities at 10^4 agents
-    assert all(line.count("|") == 17 for line in rows)  # 16 columns
+    assert all(line.count("|") == 18 for line in rows)  # 17 columns
     results = json.loads(out)  # strict JSON: no NaN tokens
     assert {"machine", "cascade", "fractional", "full_model", "compile_s", "targets"} <= set(
         results
@@ -38,7 +38,7 @@ def test_bench_quick_json_prints_the_table_as_json(capsys, tmp_path):
         assert row["counts_vs_bare"] > 0
         # the 2-thread ratios and this machine's own bound for the same durations
         assert row["counts_threads_speedup"] > 0 and row["machine_threads_speedup"] > 0
-        assert row["halves_threads_speedup"] > 0
+        assert row["halves_threads_speedup"] > 0 and row["bare_threads_speedup"] > 0
         # same model: our mean final size and the bare loop's agree roughly
         ours, loop = row["mean_size"]["ours"], row["mean_size"]["bare"]
         assert abs(ours - loop) <= 0.25 * max(ours, loop) + 5
@@ -63,6 +63,20 @@ def test_bare_loop_counts_every_coin():
     sizes = np.zeros(3, np.int64)
     coins = bare.bare_ic(indptr, indices, 1.0, np.array([0], np.int64), 3, 1, sizes)
     assert sizes.tolist() == [3, 3, 3] and coins == 6
+
+
+def test_bare_runs_on_given_scratch_matches_bare_ic_and_leaves_it_clear():
+    network = graphs.erdos(2_000)
+    seeds = np.array([3, 50, 700], np.int64)
+    expected = np.zeros(40, np.int64)
+    coins = bare.bare_ic(network.indptr, network.indices, 0.2, seeds, 40, 5, expected)
+    active, frontier = np.zeros(2_000, np.bool_), np.zeros(2_000, np.int32)
+    sizes = np.zeros(40, np.int64)
+    again = bare.bare_runs(
+        network.indptr, network.indices, 0.2, seeds, 40, 5, sizes, active, frontier
+    )
+    assert again == coins and np.array_equal(sizes, expected) and expected.max() > 3
+    assert not active.any()  # reset: the next call on this scratch starts clean
 
 
 def test_bench_from_refuses_what_it_cannot_format(tmp_path, capsys):

@@ -14,9 +14,17 @@ def bare_ic(indptr, indices, p, seeds, runs, seed, sizes):
     """``runs`` IC runs from ``seeds`` with probability ``p`` on every edge; final sizes
     (seeds included) into ``sizes`` int64 (runs,); returns the number of coins flipped."""
     n = indptr.size - 1
+    return bare_runs(
+        indptr, indices, p, seeds, runs, seed, sizes, np.zeros(n, np.bool_), np.empty(n, np.int32)
+    )
+
+
+@njit(cache=True, nogil=True)
+def bare_runs(indptr, indices, p, seeds, runs, seed, sizes, active, frontier):
+    """:func:`bare_ic` on given scratch: ``active`` bool (N,) all false (left so) and
+    ``frontier`` int32 (N,); without the interpreter lock, so two threads can run it at once
+    (each with its own scratch) for the machine's two-thread bound."""
     coins = 0
-    active = np.zeros(n, np.bool_)
-    frontier = np.empty(n, np.int32)
     state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) | np.uint64(1)
     for r in range(runs):
         size = 0
