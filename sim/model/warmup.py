@@ -15,6 +15,10 @@ COMPILE_SECONDS = {
 machine (``run_day`` after nothing else: it compiles the day ``run_batch`` shares);
 ``influence-sim bench`` measures it on yours."""
 
+SHARING_DAY = ("run_batch", "run_day")
+"""Entry points built on one compiled day (:func:`sim.kernels.diffusion.advance`): once one
+of them has compiled it in this process, the other takes about a second more."""
+
 _announced: set[str] = set()
 
 
@@ -29,6 +33,8 @@ def announce_compile(entry) -> bool:
     if entry.signatures or _cache_is_warm(entry):
         return False
     seconds = COMPILE_SECONDS.get(name, 10)
+    if name in SHARING_DAY and _day_compiled():
+        seconds = 1
     print(f"compiling simulation kernels, once: about {seconds} s", file=sys.stderr, flush=True)
     return True
 
@@ -39,3 +45,11 @@ def _cache_is_warm(entry) -> bool:
         return bool(entry._cache._cache_file._load_index())
     except Exception:  # numba internals moved: assume warm rather than print a false alarm
         return True
+
+
+def _day_compiled() -> bool:
+    """Has this process compiled the general kernel's day (loaded from the cache does not
+    count: the cache keeps each entry point's code whole)?"""
+    from sim.kernels import diffusion
+
+    return bool(diffusion.advance.signatures)
