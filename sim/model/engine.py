@@ -371,17 +371,13 @@ class Simulation(Views):
     def _reset_state(self, state) -> None:
         kernel.reset(self._graph, self._agents, self._params, state)
 
-    def _run_block(
-        self, keys, state, out, keep_last: bool, params=None, textbook=None
-    ) -> kernel.State:
+    def _run_block(self, keys, state, out, keep_last: bool, params=None) -> kernel.State:
         """The kernel call of every driver: replications ``keys`` into the rows ``out``, on the
         textbook IC path where the settings allow it, else the general kernel (always with
-        other kernel ``params``, or with ``textbook`` false). When delayed exposures overflow
-        the state's queue, a state with four times the room runs again from that replication
-        (the numbers depend only on the keys). Returns the state used last."""
-        if textbook is None:
-            textbook = self._textbook and params is None
-        if textbook:
+        other kernel ``params``). When delayed exposures overflow the state's queue, a state
+        with four times the room runs again from that replication (the numbers depend only on
+        the keys). Returns the state used last."""
+        if self._textbook and params is None:
             return self._run_textbook(keys, state, out, keep_last)
         params = self._params if params is None else params
         announce_compile(batch.run_batch)
@@ -516,7 +512,7 @@ class Simulation(Views):
         ]
         traced = self._params._replace(tracing=True)
         kernel.reset(self._graph, self._agents, traced, self.state)
-        self.state = self._run_block(as_keys([key]), self.state, out, True, traced, False)
+        self.state = self._run_block(as_keys([key]), self.state, out, True, traced)
         self._day = self.steps
         self._stepped = None
         return read_trace(self.state, self.params, self.schedule.seeds)

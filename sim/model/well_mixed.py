@@ -168,7 +168,7 @@ class WellMixedSimulation(Simulation):
     def _reset_state(self, state) -> None:
         kernel.reset(state)
 
-    def _run_block(self, keys, state, out, keep_last: bool, params=None, textbook=None):
+    def _run_block(self, keys, state, out, keep_last: bool, params=None):
         announce_compile(kernel.run_batch)
         kernel.run_batch(keys, self._mixed, self._params, self._schedule, state, *out, keep_last)
         return state
